@@ -1,0 +1,91 @@
+"""Command line: ``python build.py [build|check|serve|qa|corpus-stats] ...``.
+
+Each sub-command lives in ``generator/commands/<name>.py`` with ``add_arguments(parser)`` and
+``run(args) -> int``. Those modules import heavy libraries (onnxruntime, dask, …) inside ``run``
+only, so ``check`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+from typing import Protocol
+
+from generator.errors import ContentErrors, CountingHandler, UserError
+
+log = logging.getLogger("generator")
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    "build": ("generator.commands.build", "validate, compute evidence and write the site"),
+    "check": ("generator.commands.check", "validate the content only; writes nothing"),
+    "serve": ("generator.commands.serve", "build, serve on 127.0.0.1 and rebuild on change"),
+    "qa": ("generator.commands.qa", "answer questions with an extractive QA model"),
+    "corpus-stats": ("generator.commands.corpus_stats", "statistics over Pile-format shards"),
+}
+
+
+class Command(Protocol):
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None: ...
+
+    def run(self, args: argparse.Namespace) -> int: ...
+
+
+def _load(name: str) -> Command:
+    module: Command = importlib.import_module(COMMANDS[name][0])  # type: ignore[assignment]
+    return module
+
+
+def make_parser(only: str | None = None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="build.py", description="Unfragile: comparison pages of AI artifacts."
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    parser.add_argument("-q", "--quiet", action="store_true", help="log warnings and errors only")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (_, help_text) in COMMANDS.items():
+        sub_parser = sub.add_parser(name, help=help_text, description=help_text)
+        if only is None or name == only:
+            _load(name).add_arguments(sub_parser)
+    return parser
+
+
+def _configure_logging(verbose: bool, quiet: bool) -> CountingHandler:
+    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    counter = CountingHandler()
+    root = logging.getLogger()
+    root.handlers[:] = [handler, counter]
+    root.setLevel(level)
+    return counter
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    # ``python build.py --strict`` means ``python build.py build --strict``.
+    first = next((a for a in args_list if a not in ("-v", "--verbose", "-q", "--quiet")), None)
+    if first is None or (first.startswith("-") and first not in ("-h", "--help")):
+        insert_at = args_list.index(first) if first is not None else len(args_list)
+        args_list.insert(insert_at, "build")
+        first = "build"
+    parser = make_parser(first if first in COMMANDS else None)
+    args = parser.parse_args(args_list)
+    counter = _configure_logging(args.verbose, args.quiet)
+    args.warning_counter = counter
+    command = _load(args.command)
+    try:
+        return command.run(args)
+    except ContentErrors as exc:
+        style = getattr(args, "format", "text")
+        print(exc.format("github" if style == "github" else "text"), file=sys.stderr)
+        print(f"error: {exc}; nothing was written", file=sys.stderr)
+        return 1
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
