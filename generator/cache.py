@@ -26,10 +26,7 @@ def hash_key(*parts: CacheKeyPart | dict[str, Any] | list[Any]) -> str:
     """A stable sha256 over heterogeneous parts (dicts are serialised with sorted keys)."""
     digest = hashlib.sha256()
     for part in parts:
-        if isinstance(part, bytes):
-            data = part
-        else:
-            data = orjson.dumps(part, option=orjson.OPT_SORT_KEYS)
+        data = part if isinstance(part, bytes) else orjson.dumps(part, option=orjson.OPT_SORT_KEYS)
         digest.update(len(data).to_bytes(8, "little"))
         digest.update(data)
     return digest.hexdigest()

@@ -32,7 +32,9 @@ class Problem:
             text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
             return f"::error file={self.path},line={self.line},col={self.col}::{text}"
         where = f"{self.path}:{self.line}:{self.col}"
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
 
 
 @dataclass

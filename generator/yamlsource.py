@@ -73,15 +73,16 @@ class _Builder:
                 kpos = Position(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
                 if not isinstance(key, str):
                     self.problems.add(
-                        self.doc.display, kpos.line, kpos.col, path or "<root>",
+                        self.doc.display,
+                        kpos.line,
+                        kpos.col,
+                        path or "<root>",
                         f"keys must be strings, got {key!r}",
                     )
                     continue
                 child = join(path, key)
                 if key in result:
-                    self.problems.add(
-                        self.doc.display, kpos.line, kpos.col, child, "duplicate key"
-                    )
+                    self.problems.add(self.doc.display, kpos.line, kpos.col, child, "duplicate key")
                     continue
                 self.doc.positions[f"{child}#key"] = kpos
                 result[key] = self.build(value_node, child)

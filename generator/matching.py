@@ -1,0 +1,101 @@
+"""The match graph: capabilities of different artifacts matched by the similarity of their text.
+
+TF-IDF vectors over each capability's title, description and "what is unique" text, compared by
+cosine similarity. A pair of capabilities from different artifacts whose similarity reaches
+``matching.min_similarity`` is an edge. Rows are compared in blocks so a catalog of tens of
+thousands of capabilities stays within memory.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from generator.records import Artifact
+
+log = logging.getLogger(__name__)
+
+_MARKUP = re.compile(r"[`*_#>\[\]()~|]+")
+BLOCK_ROWS = 2048
+
+
+@dataclass(frozen=True, order=True)
+class CapabilityRef:
+    slug: str
+    capability: str
+
+
+@dataclass(frozen=True)
+class Match:
+    """An edge of the match graph; ``a`` sorts before ``b``."""
+
+    a: CapabilityRef
+    b: CapabilityRef
+    similarity: float
+
+
+@dataclass
+class MatchGraph:
+    matches: list[Match]
+
+    def times_matched(self, slug: str) -> int:
+        return sum(1 for m in self.matches if slug in (m.a.slug, m.b.slug))
+
+    def partners(self, slug: str) -> dict[str, float]:
+        """Other artifacts matched with ``slug``, with their summed similarity."""
+        totals: dict[str, float] = defaultdict(float)
+        for m in self.matches:
+            if m.a.slug == slug:
+                totals[m.b.slug] += m.similarity
+            elif m.b.slug == slug:
+                totals[m.a.slug] += m.similarity
+        return dict(totals)
+
+    def between(self, one: str, other: str) -> list[Match]:
+        """Matches between two artifacts, strongest first."""
+        pair = {one, other}
+        found = [m for m in self.matches if {m.a.slug, m.b.slug} == pair]
+        return sorted(found, key=lambda m: (-m.similarity, m.a, m.b))
+
+
+def capability_text(title: str, description: str, unique: str) -> str:
+    return _MARKUP.sub(" ", f"{title}. {title}. {description} {unique}")
+
+
+def build_match_graph(records: list[Artifact], min_similarity: float) -> MatchGraph:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    refs: list[CapabilityRef] = []
+    texts: list[str] = []
+    for artifact in sorted(records, key=lambda a: a.slug):
+        for cap in artifact.capabilities:
+            refs.append(CapabilityRef(artifact.slug, cap.id))
+            texts.append(capability_text(cap.title, cap.description, cap.unique))
+    if len(refs) < 2:
+        return MatchGraph([])
+    vectorizer = TfidfVectorizer(
+        stop_words="english", sublinear_tf=True, lowercase=True, dtype=np.float64
+    )
+    try:
+        matrix = vectorizer.fit_transform(texts)
+    except ValueError:  # every text was stop words
+        return MatchGraph([])
+    owners = np.array([ref.slug for ref in refs])
+    matches: list[Match] = []
+    for start in range(0, len(refs), BLOCK_ROWS):
+        block = (matrix[start : start + BLOCK_ROWS] @ matrix.T).toarray()
+        for offset, row in enumerate(block):
+            i = start + offset
+            # Only j > i, and only capabilities of other artifacts.
+            candidates = np.nonzero(row >= min_similarity)[0]
+            for j in candidates[candidates > i]:
+                if owners[j] == owners[i]:
+                    continue
+                matches.append(Match(refs[i], refs[j], round(float(row[j]), 6)))
+    matches.sort(key=lambda m: (m.a, m.b))
+    log.debug("match graph: %d capabilities, %d matches", len(refs), len(matches))
+    return MatchGraph(matches)

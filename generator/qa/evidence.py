@@ -1,0 +1,268 @@
+"""QA evidence for a model page: run its example sets through the ONNX model, cached by content.
+
+The build calls :func:`compute_qa_evidence` once per model record with ``evidence.qa``. When the
+configured model is not here, one warning says what is missing and how to provide it, and the
+bundled stand-in answers instead; the result names the model that actually produced it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.cache import hash_key
+from generator.errors import Problems
+from generator.evidence import EvidenceEnv, QAEvidenceSpec
+from generator.qa.evaluate import Scored, Timing, prepare_sets, run_sets, score_set, totals
+from generator.qa.examples import ExampleSet, load_example_set
+from generator.qa.metrics import Totals
+from generator.qa.resolve import (
+    BUNDLED_DIR,
+    BUNDLED_NAME,
+    ModelUnavailable,
+    ResolvedModel,
+    bundled_model,
+    resolve_model,
+)
+from generator.qa.windows import DecodingSettings
+
+log = logging.getLogger(__name__)
+
+# Bump when tokenization, windowing, decoding or the result layout changes what a run yields.
+CODE_VERSION = "qa-1"
+CACHE_NAMESPACE = "qa"
+BATCH_SIZE = 8
+
+
+@dataclass(frozen=True)
+class QAExampleResult:
+    """One question as the page shows it; ``before``/``highlight``/``after`` split the passage."""
+
+    id: str
+    question: str
+    passage: str
+    expected: tuple[str, ...]  # empty: unanswerable
+    answer: str
+    start: int | None
+    end: int | None
+    score: float | None
+    null_score: float
+    abstained: bool
+    exact: int
+    f1: float
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.expected)
+
+    @property
+    def before(self) -> str:
+        return self.passage if self.start is None else self.passage[: self.start]
+
+    @property
+    def highlight(self) -> str:
+        return "" if self.start is None else self.passage[self.start : self.end]
+
+    @property
+    def after(self) -> str:
+        return "" if self.end is None else self.passage[self.end :]
+
+    @classmethod
+    def of(cls, scored: Scored) -> QAExampleResult:
+        e, a = scored.example, scored.answer
+        return cls(e.id, e.question, e.passage, e.answers, a.answer, a.start, a.end, a.score,
+                   a.null_score, a.abstained, scored.exact, scored.f1)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "question": self.question,
+            "passage": self.passage,
+            "expected": list(self.expected),
+            "unanswerable": not self.answerable,
+            "answer": self.answer,
+            "start": self.start,
+            "end": self.end,
+            "score": self.score,
+            "null_score": self.null_score,
+            "abstained": self.abstained,
+            "exact": self.exact,
+            "f1": self.f1,
+        }
+
+
+@dataclass(frozen=True)
+class QASetResult:
+    title: str
+    source: str  # display path of the YAML file
+    examples: tuple[QAExampleResult, ...]
+    totals: Totals
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "source": self.source,
+            "totals": self.totals.to_json(),
+            "examples": [e.to_json() for e in self.examples],
+        }
+
+
+@dataclass
+class QAEvidenceResult:
+    """What the page partial (``templates/partials/qa_evidence.html``, variable ``qa``) shows."""
+
+    slug: str
+    configured_model: str  # what the record asked for
+    model_name: str  # what produced these results
+    model_sha256: str
+    bundled: bool
+    fallback_reason: str | None  # why the configured model was not used, if it was not
+    onnx_path: Path  # int8 ONNX file (the widget ships it)
+    tokenizer_path: Path
+    settings: DecodingSettings
+    sets: tuple[QASetResult, ...]
+    totals: Totals
+    latency: dict[str, Any]  # measured on the run that filled the cache
+    parameters: int | None = None
+    onnx_bytes: int = 0
+    site_files: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def sha_short(self) -> str:
+        return self.model_sha256[:12]
+
+    @property
+    def model_label(self) -> str:
+        if self.bundled:
+            return f"{self.model_name} (the project's bundled stand-in, trained on synthetic data)"
+        return self.model_name
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "model": {
+                "name": self.model_name,
+                "sha256": self.model_sha256,
+                "bundled": self.bundled,
+                "configured": self.configured_model,
+                "fallback_reason": self.fallback_reason,
+                "parameters": self.parameters,
+                "onnx_bytes": self.onnx_bytes,
+            },
+            "settings": self.settings.to_json(),
+            "totals": self.totals.to_json(),
+            "latency": self.latency,
+            "sets": [s.to_json() for s in self.sets],
+        }
+
+
+def choose_model(spec: QAEvidenceSpec, env: EvidenceEnv) -> tuple[ResolvedModel, str | None]:
+    """The configured model, or the bundled one after a single warning."""
+    work_dir = env.cache.root / "qa-models"
+    try:
+        model = resolve_model(spec.model, env.project_root, work_dir)
+    except ModelUnavailable as exc:
+        log.warning(
+            "%s: QA model %s is not available (%s); using the bundled stand-in %s instead, "
+            "and the page says so. To use the real model, see docs/qa.md.",
+            spec.record, spec.model, exc, BUNDLED_NAME,
+        )
+        return bundled_model(env.project_root, work_dir), str(exc)
+    if model.directory.resolve() == (env.project_root / BUNDLED_DIR).resolve():
+        model = bundled_model(env.project_root, work_dir)
+    return model, None
+
+
+def load_sets(spec: QAEvidenceSpec) -> list[ExampleSet]:
+    problems = Problems()
+    sets = [load_example_set(path, problems) for path in spec.examples]
+    problems.raise_if_any()
+    return [s for s in sets if s is not None]
+
+
+def compute_qa_evidence(spec: QAEvidenceSpec, env: EvidenceEnv) -> QAEvidenceResult:
+    """Answer every example of ``spec`` with the chosen model; cached by content."""
+    from generator.qa.backend import OnnxBackend
+    from generator.qa.pipeline import QAPipeline
+    from generator.qa.windows import QATokenizer
+
+    sets = load_sets(spec)
+    model, reason = choose_model(spec, env)
+    settings = DecodingSettings(null_threshold=spec.null_threshold)
+    tokenizer = QATokenizer.from_file(model.tokenizer_path)
+    pipeline_holder: list[QAPipeline] = []
+
+    def pipeline() -> QAPipeline:  # the ONNX session loads only on a cache miss
+        if not pipeline_holder:
+            pipeline_holder.append(QAPipeline(tokenizer, OnnxBackend(model.onnx_path), settings, BATCH_SIZE))
+        return pipeline_holder[0]
+
+    problems = Problems()
+    prepared = prepare_sets(QAPipeline(tokenizer, _NoBackend(), settings), sets, problems)
+    problems.raise_if_any()
+
+    def compute() -> dict[str, Any]:
+        answers, timing = run_sets(pipeline(), prepared)
+        return {
+            "answers": [[a.to_json() for a in group] for group in answers],
+            "latency": _latency(timing, pipeline()),
+        }
+
+    key = hash_key(
+        model.sha256, [s.sha256 for s in sets], settings.to_json(), CODE_VERSION, BATCH_SIZE
+    )
+    cached = env.cache.get_or_compute(CACHE_NAMESPACE, key, compute)
+    return _result(spec, model, reason, settings, sets, cached)
+
+
+class _NoBackend:
+    """Preparation never runs the model; this makes sure of it."""
+
+    def run(self, batch: Any) -> Any:
+        raise AssertionError("prepare() must not run inference")
+
+
+def _latency(timing: Timing, pipeline: Any) -> dict[str, Any]:
+    backend = pipeline.backend
+    threads = getattr(getattr(backend, "session", None), "get_session_options", None)
+    latency = timing.to_json()
+    latency["threads"] = threads().intra_op_num_threads if threads else None
+    latency["batch_size"] = pipeline.batch_size
+    return latency
+
+
+def _result(
+    spec: QAEvidenceSpec,
+    model: ResolvedModel,
+    reason: str | None,
+    settings: DecodingSettings,
+    sets: list[ExampleSet],
+    cached: dict[str, Any],
+) -> QAEvidenceResult:
+    from generator.qa.decoding import Answer
+
+    set_results: list[QASetResult] = []
+    all_scored: list[Scored] = []
+    for example_set, group in zip(sets, cached["answers"], strict=True):
+        scored = score_set(example_set, [Answer(**a) for a in group])
+        all_scored.extend(scored)
+        rows = tuple(QAExampleResult.of(s) for s in scored)
+        set_results.append(QASetResult(example_set.title, example_set.display, rows, totals(scored)))
+    parameters = model.manifest.get("parameters")
+    return QAEvidenceResult(
+        slug=spec.slug,
+        configured_model=spec.model,
+        model_name=model.name,
+        model_sha256=model.sha256,
+        bundled=model.bundled,
+        fallback_reason=reason,
+        onnx_path=model.onnx_path,
+        tokenizer_path=model.tokenizer_path,
+        settings=settings,
+        sets=tuple(set_results),
+        totals=totals(all_scored),
+        latency=cached["latency"],
+        parameters=parameters if isinstance(parameters, int) else None,
+        onnx_bytes=model.onnx_path.stat().st_size,
+    )

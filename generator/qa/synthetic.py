@@ -1,0 +1,193 @@
+"""A synthetic extractive QA task for the bundled stand-in model.
+
+Passages describe made-up companies and people in templated sentences; questions ask for one
+attribute of one entity. About a third of the questions are unanswerable in the SQuAD v2 sense:
+the passage holds a plausible answer of the right type (another entity's year, city, founder…)
+but not the one asked for. Everything is drawn from a seeded ``random.Random``, so the training
+and held-out sets are the same on every machine. No torch here: tests read the held-out set too.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+SYLLABLES = (
+    "ka", "lo", "mir", "dan", "vel", "tor", "sa", "ren", "bo", "qui", "zel", "mar", "fen", "ga",
+    "lis", "dor", "pe", "nu", "rak", "tal", "vo", "shen", "gri", "ul", "bex", "ami", "jor", "tess",
+    "cal", "wyn", "or", "fi", "hald", "ros", "ven", "tu", "lem", "kor", "sil", "bri",
+)
+COMPANY_KINDS = ("Industries", "Labs", "Works", "Systems", "Foods", "Motors", "Textiles", "Press")
+PRODUCTS = (
+    "bicycles", "solar panels", "glass lenses", "wooden toys", "sailing boats", "paper maps",
+    "electric kettles", "wool blankets", "clay tiles", "garden tools", "radio receivers",
+    "hiking boots", "pocket watches", "canned soup", "printing ink", "violin strings",
+)
+JOBS = (
+    "painter", "chemist", "sculptor", "engineer", "poet", "architect", "botanist", "pianist",
+    "surgeon", "astronomer", "carpenter", "journalist", "mathematician", "photographer",
+)
+FILLER = (
+    "The region is known for its long winters.",
+    "Many visitors arrive there every summer.",
+    "Local newspapers wrote about it for years.",
+    "The old market square is still busy on weekends.",
+    "A small museum tells the story of the town.",
+    "Rail lines connect the area to the coast.",
+    "Its history is told in several books.",
+    "The river floods almost every spring.",
+)
+
+# attribute -> (sentence templates, question templates); {e} is the entity, {v} the answer.
+COMPANY_FACTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "year": (
+        ("{e} was founded in {v}.", "{e} was established in {v}.", "In {v}, {e} opened its doors."),
+        ("When was {e} founded?", "In what year was {e} established?", "What year did {e} start?"),
+    ),
+    "founder": (
+        ("{e} was started by {v}.", "{v} founded {e}.", "The founder of {e} was {v}."),
+        ("Who founded {e}?", "Who started {e}?", "Who was the founder of {e}?"),
+    ),
+    "city": (
+        ("{e} is based in {v}.", "The headquarters of {e} are in {v}.", "{e} has its home in {v}."),
+        ("Where is {e} based?", "In which city is {e} headquartered?", "Where is {e} located?"),
+    ),
+    "product": (
+        ("{e} makes {v}.", "{e} is best known for its {v}.", "{e} produces {v}."),
+        ("What does {e} make?", "What does {e} produce?", "What is {e} known for making?"),
+    ),
+    "staff": (
+        ("{e} employs {v} people.", "About {v} people work at {e}.", "{e} has a staff of {v}."),
+        ("How many people work at {e}?", "How many employees does {e} have?"),
+    ),
+}
+PERSON_FACTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "born": (
+        ("{e} was born in {v}.", "{e}, born in {v}, grew up by the sea.", "Born in {v}, {e} moved often."),
+        ("When was {e} born?", "In what year was {e} born?", "What year was {e} born in?"),
+    ),
+    "birthplace": (
+        ("{e} was born in the town of {v}.", "{e} came from {v}.", "{e} spent childhood in {v}."),
+        ("Where was {e} born?", "Where did {e} come from?", "What town is {e} from?"),
+    ),
+    "job": (
+        ("{e} worked as a {v}.", "{e} became a famous {v}.", "By trade, {e} was a {v}."),
+        ("What was the profession of {e}?", "What did {e} work as?", "What was {e}'s job?"),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class SyntheticExample:
+    """One question about one passage; ``answer_start`` is a character offset or -1."""
+
+    id: str
+    passage: str
+    question: str
+    answer: str  # "" when unanswerable
+    answer_start: int
+
+
+def _word(rng: random.Random, low: int = 2, high: int = 3) -> str:
+    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(low, high))).capitalize()
+
+
+def _value(rng: random.Random, attr: str) -> str:
+    if attr in ("year", "born"):
+        return str(rng.randint(1701, 2019))
+    if attr == "founder":
+        return f"{_word(rng)} {_word(rng)}"
+    if attr in ("city", "birthplace"):
+        return _word(rng, 2, 4)
+    if attr == "product":
+        return rng.choice(PRODUCTS)
+    if attr == "staff":
+        return f"{rng.randint(2, 95)},{rng.randint(0, 999):03d}" if rng.random() < 0.5 else str(
+            rng.randint(12, 950)
+        )
+    return rng.choice(JOBS)
+
+
+@dataclass
+class _Entity:
+    name: str
+    facts: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
+    values: dict[str, str]
+
+
+def _entity(rng: random.Random) -> _Entity:
+    if rng.random() < 0.5:
+        name = f"{_word(rng)} {rng.choice(COMPANY_KINDS)}"
+        facts = COMPANY_FACTS
+    else:
+        name = f"{_word(rng)} {_word(rng)}"
+        facts = PERSON_FACTS
+    attrs = rng.sample(sorted(facts), rng.randint(2, len(facts)))
+    return _Entity(name, facts, {a: _value(rng, a) for a in attrs})
+
+
+def make_example(rng: random.Random, ident: str, max_entities: int = 3) -> SyntheticExample:
+    """One passage of 1..max_entities entities with filler, and one question about it."""
+    entities = [_entity(rng) for _ in range(rng.randint(1, max_entities))]
+    sentences: list[tuple[str, _Entity | None, str]] = []  # text, entity, attribute
+    for entity in entities:
+        for attr, value in entity.values.items():
+            template = rng.choice(entity.facts[attr][0])
+            sentences.append((template.format(e=entity.name, v=value), entity, attr))
+    for _ in range(rng.randint(0, 3)):
+        sentences.append((rng.choice(FILLER), None, ""))
+    rng.shuffle(sentences)
+    passage = " ".join(text for text, _, _ in sentences)
+
+    target = rng.choice(entities)
+    if rng.random() < 0.35:
+        # Unanswerable: ask for something the target lacks but a same-kind entity (or the target
+        # under another name) has, so an answer of the right type sits in the passage.
+        stated = [(e, a) for e in entities for a in e.values]
+        entity, attr = rng.choice(stated)
+        missing = [a for a in entity.facts if a not in entity.values]
+        others = [e for e in entities if e is not entity and e.facts is entity.facts]
+        if others and rng.random() < 0.5:
+            absent = [e for e in others if attr not in e.values]
+            if absent:
+                question = rng.choice(entity.facts[attr][1]).format(e=absent[0].name)
+                return SyntheticExample(ident, passage, question, "", -1)
+        if missing and rng.random() < 0.3:
+            question = rng.choice(entity.facts[rng.choice(missing)][1]).format(e=entity.name)
+            return SyntheticExample(ident, passage, question, "", -1)
+        stranger = _entity(rng).name if entity.facts is PERSON_FACTS else (
+            f"{_word(rng)} {entity.name.split()[-1]}"
+        )
+        if stranger not in passage:
+            question = rng.choice(entity.facts[attr][1]).format(e=stranger)
+            return SyntheticExample(ident, passage, question, "", -1)
+    attr = rng.choice(sorted(target.values))
+    value = target.values[attr]
+    question = rng.choice(target.facts[attr][1]).format(e=target.name)
+    # Locate the value inside the sentence about (target, attr), not an equal value elsewhere.
+    offset = 0
+    for text, entity, sentence_attr in sentences:
+        if entity is target and sentence_attr == attr:
+            return SyntheticExample(ident, passage, question, value, offset + text.index(value))
+        offset += len(text) + 1
+    raise AssertionError("the answer sentence is always present")
+
+
+def make_set(seed: int, count: int, prefix: str, max_entities: int = 3) -> list[SyntheticExample]:
+    rng = random.Random(seed)
+    return [make_example(rng, f"{prefix}-{i:04d}", max_entities) for i in range(count)]
+
+
+def long_example(seed: int, ident: str, entities: int = 14) -> SyntheticExample:
+    """A passage of many entities (several hundred tokens) whose answer sits near the end."""
+    rng = random.Random(seed)
+    while True:
+        example = make_example(rng, ident, max_entities=1)
+        if example.answer:
+            break
+    padding = [make_example(rng, ident, max_entities=1).passage for _ in range(entities)]
+    head = " ".join(padding) + " "
+    return SyntheticExample(
+        ident, head + example.passage, example.question, example.answer,
+        len(head) + example.answer_start,
+    )
