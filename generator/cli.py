@@ -39,14 +39,31 @@ def _load(name: str) -> Command:
 
 
 def make_parser(only: str | None = None) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="build.py", description="Unfragile: comparison pages of AI artifacts."
+    # -v/-q are accepted before or after the command name.
+    common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS keeps a sub-command's default from overwriting a flag given before it.
+    common.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="log debug details",
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
-    parser.add_argument("-q", "--quiet", action="store_true", help="log warnings and errors only")
+    common.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="log warnings and errors only",
+    )
+    parser = argparse.ArgumentParser(
+        prog="build.py",
+        description="Unfragile: comparison pages of AI artifacts.",
+        parents=[common],
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (_, help_text) in COMMANDS.items():
-        sub_parser = sub.add_parser(name, help=help_text, description=help_text)
+        sub_parser = sub.add_parser(name, help=help_text, description=help_text, parents=[common])
         if only is None or name == only:
             _load(name).add_arguments(sub_parser)
     return parser
@@ -73,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         first = "build"
     parser = make_parser(first if first in COMMANDS else None)
     args = parser.parse_args(args_list)
-    counter = _configure_logging(args.verbose, args.quiet)
+    counter = _configure_logging(getattr(args, "verbose", False), getattr(args, "quiet", False))
     args.warning_counter = counter
     command = _load(args.command)
     try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -40,26 +40,39 @@ class Match:
 
 @dataclass
 class MatchGraph:
+    """The edges plus indexes by artifact and by artifact pair (built once)."""
+
     matches: list[Match]
+    _by_slug: dict[str, list[Match]] = field(init=False, repr=False, compare=False)
+    _by_pair: dict[tuple[str, str], list[Match]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._by_slug = defaultdict(list)
+        self._by_pair = defaultdict(list)
+        for m in self.matches:
+            self._by_slug[m.a.slug].append(m)
+            self._by_slug[m.b.slug].append(m)
+            self._by_pair[_ordered(m.a.slug, m.b.slug)].append(m)
 
     def times_matched(self, slug: str) -> int:
-        return sum(1 for m in self.matches if slug in (m.a.slug, m.b.slug))
+        return len(self._by_slug.get(slug, ()))
 
     def partners(self, slug: str) -> dict[str, float]:
         """Other artifacts matched with ``slug``, with their summed similarity."""
         totals: dict[str, float] = defaultdict(float)
-        for m in self.matches:
-            if m.a.slug == slug:
-                totals[m.b.slug] += m.similarity
-            elif m.b.slug == slug:
-                totals[m.a.slug] += m.similarity
+        for m in self._by_slug.get(slug, ()):
+            other = m.b.slug if m.a.slug == slug else m.a.slug
+            totals[other] += m.similarity
         return dict(totals)
 
     def between(self, one: str, other: str) -> list[Match]:
         """Matches between two artifacts, strongest first."""
-        pair = {one, other}
-        found = [m for m in self.matches if {m.a.slug, m.b.slug} == pair]
+        found = self._by_pair.get(_ordered(one, other), [])
         return sorted(found, key=lambda m: (-m.similarity, m.a, m.b))
+
+
+def _ordered(one: str, other: str) -> tuple[str, str]:
+    return (one, other) if one < other else (other, one)
 
 
 def capability_text(title: str, description: str, unique: str) -> str:

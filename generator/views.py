@@ -122,8 +122,8 @@ def compare_view(site: Site, pair: Pair, views: dict[str, ArtifactView]) -> Comp
         TableRow("Type", a.kind.label, b.kind.label, None),
         TableRow(
             "UnfragileRank",
-            _points(a.score.rank),
-            _points(b.score.rank),
+            f"{_points(a.score.rank)} (confidence {a.confidence}%)",
+            f"{_points(b.score.rank)} (confidence {b.confidence}%)",
             _side(leader(a.score.rank, b.score.rank)),
         ),
     ]
