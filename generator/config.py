@@ -22,7 +22,7 @@ DIMENSION_LABELS: dict[str, str] = {
 }
 # Page folders the site uses for itself; a kind cannot take one of these names.
 RESERVED_FOLDERS = frozenset({"compare", "methodology", "static", "assets", "artifacts"})
-SCALES = ("linear", "log")
+SCALES = ("linear", "log", "binary")
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class SignalDef:
     id: str
     dimension: str
     label: str
-    scale: str  # "linear" or "log": log compares orders of magnitude
+    scale: str  # "linear", "log" (compares orders of magnitude) or "binary" (0 or 1, as is)
     unit: str | None
     description: str | None
     kinds: tuple[str, ...] | None  # kinds it applies to; None: every kind

@@ -150,7 +150,7 @@ def load_record(
         license=r.text("", data, "license"),
         pricing=r.text("", data, "pricing"),
         facts=_read_facts(r, data.get("facts")),
-        signals=_read_signals(r, data.get("signals"), config),
+        signals=_read_signals(r, data.get("signals"), config, kind or ""),
         capabilities=_read_capabilities(r, data.get("capabilities")),
         compare_with=r.string_list("", data, "compare_with") or [],
         doc=doc,
@@ -189,7 +189,7 @@ def _read_facts(r: Reader, raw: Any) -> list[Fact]:
     return facts
 
 
-def _read_signals(r: Reader, raw: Any, config: SiteConfig) -> dict[str, Signal]:
+def _read_signals(r: Reader, raw: Any, config: SiteConfig, kind: str) -> dict[str, Signal]:
     if raw is None:
         return {}
     data = r.mapping("signals", raw) or {}
@@ -210,6 +210,18 @@ def _read_signals(r: Reader, raw: Any, config: SiteConfig) -> dict[str, Signal]:
         entry = r.mapping(path, value)
         if entry is None:
             continue
+        sdef = config.signals[sid]
+        if not sdef.applies_to(kind):
+            pos = r.doc.key_position(path)
+            log.warning(
+                "%s:%d:%d: %s: this signal applies to %s only; it is ignored for a %s",
+                r.doc.display,
+                pos.line,
+                pos.col,
+                path,
+                ", ".join(sdef.kinds or ()),
+                kind,
+            )
         r.keys(path, entry, ("value",), ("source", "as_of", "note"))
         raw_value = entry.get("value")
         number: float | None = None
@@ -218,6 +230,9 @@ def _read_signals(r: Reader, raw: Any, config: SiteConfig) -> dict[str, Signal]:
         else:
             number = r.number(path, entry, "value", minimum=0)
             if number is None:
+                continue
+            if sdef.scale == "binary" and number not in (0.0, 1.0):
+                r.problem(join(path, "value"), "a yes/no signal is 0, 1 or unknown")
                 continue
         source = r.text(path, entry, "source")
         if number is not None and source is None and "source" in entry:

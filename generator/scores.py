@@ -2,7 +2,7 @@
 
 For every signal, the catalog's known values are placed on a 0–1 scale by min–max over the
 catalog (after ``log10(1 + x)`` for signals whose scale is ``log``); when all known values are
-equal each gets 0.5. A dimension's score is 100 × the mean over the artifact's *known* signals
+equal each gets 0.5. Yes/no signals (scale ``binary``) count as 0 or 1 as they are. A dimension's score is 100 × the mean over the artifact's *known* signals
 that apply to its kind; its confidence is the share of those signals that are known. Unknown
 signals are never read as zero. The match graph dimension is computed by the build from the
 match graph (capabilities matched, distinct artifacts matched), so it is always known.
@@ -37,6 +37,7 @@ class SignalPart:
     source: str | None  # None for values the build computed
     as_of: str | None
     computed: bool
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -80,9 +81,14 @@ def compute_scores(
         known = {
             a.slug: s.value
             for a in records
-            if (s := a.signals.get(sid)) is not None and s.value is not None
+            if sdef.applies_to(a.kind)
+            and (s := a.signals.get(sid)) is not None
+            and s.value is not None
         }
-        normalised[sid] = normalise(known, sdef.scale == "log")
+        if sdef.scale == "binary":  # yes/no facts keep their meaning: no = 0, yes = 1
+            normalised[sid] = dict(known)
+        else:
+            normalised[sid] = normalise(known, sdef.scale == "log")
     computed_raw = {
         "times_matched": {a.slug: float(graph.times_matched(a.slug)) for a in records},
         "matched_artifacts": {a.slug: float(len(graph.partners(a.slug))) for a in records},
@@ -96,13 +102,13 @@ def compute_scores(
             if dim == "match_graph":
                 parts = tuple(
                     SignalPart(
-                        sid,
-                        label,
-                        computed_raw[sid][artifact.slug],
-                        computed_norm[sid][artifact.slug],
-                        None,
-                        None,
-                        True,
+                        id=sid,
+                        label=label,
+                        value=computed_raw[sid][artifact.slug],
+                        normalized=computed_norm[sid][artifact.slug],
+                        source=None,
+                        as_of=None,
+                        computed=True,
                     )
                     for sid, label in MATCH_SIGNALS.items()
                 )
@@ -119,18 +125,16 @@ def compute_scores(
 
 def _part(artifact: Artifact, sid: str, label: str, norm: dict[str, float]) -> SignalPart:
     signal = artifact.signals.get(sid)
-    if signal is None or signal.value is None:
-        return SignalPart(
-            sid,
-            label,
-            None,
-            None,
-            signal.source if signal else None,
-            signal.as_of if signal else None,
-            False,
-        )
+    known = signal is not None and signal.value is not None
     return SignalPart(
-        sid, label, signal.value, norm[artifact.slug], signal.source, signal.as_of, False
+        id=sid,
+        label=label,
+        value=signal.value if signal else None,
+        normalized=norm[artifact.slug] if known else None,
+        source=signal.source if signal else None,
+        as_of=signal.as_of if signal else None,
+        computed=False,
+        note=signal.note if signal else None,
     )
 
 

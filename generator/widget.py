@@ -25,7 +25,7 @@ import hashlib
 import json
 import logging
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -302,3 +302,76 @@ def ship_widget(
             f"{_model_dir(page_url)}/tokenizer_config.json", EMPTY_TOKENIZER_CONFIG, "qa widget"
         )
     return context
+
+
+class ExampleLike(Protocol):
+    """One precomputed example (``generator.qa.evidence.QAExampleResult``)."""
+
+    @property
+    def question(self) -> str: ...
+
+    @property
+    def passage(self) -> str: ...
+
+    @property
+    def answerable(self) -> bool: ...
+
+    @property
+    def exact(self) -> int: ...
+
+
+class ExampleSetLike(Protocol):
+    @property
+    def examples(self) -> Sequence[ExampleLike]: ...
+
+
+class QAEvidenceLike(Protocol):
+    """What :func:`widget_for_qa` reads of ``generator.qa.evidence.QAEvidenceResult``."""
+
+    @property
+    def model_label(self) -> str: ...
+
+    @property
+    def model_sha256(self) -> str: ...
+
+    @property
+    def onnx_path(self) -> Path: ...
+
+    @property
+    def tokenizer_path(self) -> Path: ...
+
+    @property
+    def settings(self) -> SettingsLike: ...
+
+    @property
+    def sets(self) -> Sequence[ExampleSetLike]: ...
+
+
+def prefill_example(qa: QAEvidenceLike) -> tuple[str, str]:
+    """The page's first answerable example the model got right, else its first example."""
+    examples = [e for s in qa.sets for e in s.examples]
+    if not examples:
+        return ("", "")
+    best = next((e for e in examples if e.answerable and e.exact), examples[0])
+    return (best.question, best.passage)
+
+
+def widget_for_qa(
+    writer: FileWriter, page_url: str, qa: QAEvidenceLike, runtime: WidgetRuntime | None
+) -> WidgetContext | None:
+    """Ship the widget for a QA model page from its evidence result; None without a runtime.
+
+    Call :func:`find_runtime` once per build (it warns when ``npm ci`` was not run) and pass
+    its result to every QA page.
+    """
+    if runtime is None:
+        return None
+    config = qa.tokenizer_path.with_name("tokenizer_config.json")
+    model = WidgetModel(
+        name=qa.model_label,
+        onnx_path=qa.onnx_path,
+        tokenizer_path=qa.tokenizer_path,
+        tokenizer_config_path=config if config.is_file() else None,
+        sha256=qa.model_sha256,
+    )
+    return ship_widget(writer, page_url, model, runtime, qa.settings, prefill_example(qa))

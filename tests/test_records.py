@@ -9,7 +9,7 @@ import pytest
 
 from generator.errors import ContentErrors
 from generator.site import load_site
-from tests.conftest import MakeSite, minimal
+from tests.conftest import BASIC, MakeSite, minimal
 
 
 def problems_of(content: Path) -> list[str]:
@@ -141,3 +141,33 @@ def test_unknown_signal_value_is_not_zero(make_site: MakeSite) -> None:
     signals = site.by_slug("m").signals
     assert signals["f1"].value is None
     assert signals["downloads"].value == 0.0
+
+
+def test_signal_for_another_kind_warns_and_is_ignored(
+    make_site: MakeSite, caplog: pytest.LogCaptureFixture
+) -> None:
+    content = make_site({"m": minimal("M") + "signals:\n  documented: {value: 1, source: s}\n"})
+    site = load_site(content)
+    assert (
+        "site/artifacts/m.yaml:11:3: signals.documented: this signal applies to dataset only; "
+        "it is ignored for a model"
+    ) in caplog.text
+    quality = site.scores["m"].dimensions["quality"]
+    assert [p.id for p in quality.parts] == ["f1"]
+
+
+def test_binary_signal_takes_only_yes_or_no(make_site: MakeSite) -> None:
+    site_yaml = (
+        (BASIC / "site.yaml")
+        .read_text()
+        .replace(
+            "formats: {dimension: ecosystem, label: Formats}",
+            "formats: {dimension: ecosystem, label: Formats, scale: binary}",
+        )
+    )
+    content = make_site(
+        {"m": minimal("M") + "signals:\n  formats: {value: 3, source: s}\n"}, site_yaml
+    )
+    assert problems_of(content) == [
+        "site/artifacts/m.yaml:11:20: signals.formats.value: a yes/no signal is 0, 1 or unknown"
+    ]

@@ -151,3 +151,13 @@ def test_scores_stay_in_range_and_are_deterministic(
     for score in first.values():
         assert score.rank is None or 0 <= score.rank <= 100
         assert 0 <= score.confidence <= 1
+
+
+def test_binary_signals_are_not_rescaled() -> None:
+    cfg = config()
+    binary = dataclasses.replace(cfg.signals["formats"], scale="binary")
+    cfg = dataclasses.replace(cfg, signals={**cfg.signals, "formats": binary})
+    records = [_artifact("yes", {"formats": 1}), _artifact("also", {"formats": 1})]
+    scores = compute_scores(records, cfg, MatchGraph([]))
+    # Min-max would give 0.5 to two equal values; a yes stays a yes.
+    assert scores["yes"].dimensions["ecosystem"].score == 100
