@@ -51,6 +51,7 @@ class SignalDef:
 class Matching:
     min_similarity: float
     top_partners: int  # comparison pages per artifact chosen from the match graph
+    max_per_capability: int  # strongest matches kept per capability
 
 
 @dataclass(frozen=True)
@@ -193,9 +194,17 @@ def _read_signals(r: Reader, raw: object) -> dict[str, SignalDef]:
 def _read_matching(r: Reader, raw: object) -> Matching:
     data = r.mapping("matching", raw) if raw is not None else {}
     data = data or {}
-    r.keys("matching", data, required=(), optional=("min_similarity", "top_partners"))
+    r.keys(
+        "matching",
+        data,
+        required=(),
+        optional=("min_similarity", "top_partners", "max_per_capability"),
+    )
     sim = r.number("matching", data, "min_similarity", minimum=0, maximum=1)
     top = r.integer("matching", data, "top_partners", minimum=0)
+    per_cap = r.integer("matching", data, "max_per_capability", minimum=1)
     return Matching(
-        min_similarity=sim if sim is not None else 0.2, top_partners=top if top is not None else 2
+        min_similarity=sim if sim is not None else 0.2,
+        top_partners=top if top is not None else 2,
+        max_per_capability=per_cap if per_cap is not None else 5,
     )

@@ -79,7 +79,12 @@ def capability_text(title: str, description: str, unique: str) -> str:
     return _MARKUP.sub(" ", f"{title}. {title}. {description} {unique}")
 
 
-def build_match_graph(records: list[Artifact], min_similarity: float) -> MatchGraph:
+def build_match_graph(
+    records: list[Artifact], min_similarity: float, max_per_capability: int = 5
+) -> MatchGraph:
+    """Match every capability with its ``max_per_capability`` most similar capabilities of other
+    artifacts at or above ``min_similarity``; an edge chosen from either side is kept. The bound
+    keeps the graph linear in the catalog size even where texts are alike."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     refs: list[CapabilityRef] = []
@@ -97,18 +102,23 @@ def build_match_graph(records: list[Artifact], min_similarity: float) -> MatchGr
         matrix = vectorizer.fit_transform(texts)
     except ValueError:  # every text was stop words
         return MatchGraph([])
-    owners = np.array([ref.slug for ref in refs])
-    matches: list[Match] = []
+    owner_ids = {slug: n for n, slug in enumerate(sorted({r.slug for r in refs}))}
+    owners = np.array([owner_ids[ref.slug] for ref in refs])
+    edges: dict[tuple[int, int], float] = {}
     for start in range(0, len(refs), BLOCK_ROWS):
         block = (matrix[start : start + BLOCK_ROWS] @ matrix.T).toarray()
         for offset, row in enumerate(block):
             i = start + offset
-            # Only j > i, and only capabilities of other artifacts.
+            row[owners == owners[i]] = -1.0  # never match an artifact with itself
             candidates = np.nonzero(row >= min_similarity)[0]
-            for j in candidates[candidates > i]:
-                if owners[j] == owners[i]:
-                    continue
-                matches.append(Match(refs[i], refs[j], round(float(row[j]), 6)))
+            if len(candidates) > max_per_capability:
+                # Strongest first; ties broken by position so the result is deterministic.
+                order = np.lexsort((candidates, -row[candidates]))
+                candidates = candidates[order[:max_per_capability]]
+            for j in candidates:
+                key = (i, int(j)) if i < j else (int(j), i)
+                edges[key] = round(float(row[j]), 6)
+    matches = [Match(refs[i], refs[j], sim) for (i, j), sim in edges.items()]
     matches.sort(key=lambda m: (m.a, m.b))
     log.debug("match graph: %d capabilities, %d matches", len(refs), len(matches))
     return MatchGraph(matches)

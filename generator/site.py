@@ -45,7 +45,9 @@ def load_site(content_dir: Path, base_url: str | None = None) -> Site:
         config = config.with_base_url(base_url)
     records = load_records(content_dir, config, problems)
     problems.raise_if_any()
-    graph = build_match_graph(records, config.matching.min_similarity)
+    graph = build_match_graph(
+        records, config.matching.min_similarity, config.matching.max_per_capability
+    )
     scores = compute_scores(records, config, graph)
     pairs = resolve_pairs(records, graph, config.matching.top_partners)
     log.info(

@@ -73,3 +73,15 @@ def test_sentences_with_unknowns_and_ties() -> None:
         "A leads on match graph. They are level on quality. "
         "Too few signals are known to compare adoption and ecosystem."
     )
+
+
+def test_matches_per_capability_are_bounded() -> None:
+    site = load_site(BASIC)
+    unbounded = build_match_graph(site.records, 0.0, max_per_capability=100)
+    bounded = build_match_graph(site.records, 0.0, max_per_capability=1)
+    assert len(bounded.matches) < len(unbounded.matches)
+    # Each capability keeps at least its own strongest match.
+    for m in unbounded.matches:
+        strongest = max((x.similarity for x in unbounded.matches if m.a in (x.a, x.b)), default=0.0)
+        if m.similarity == strongest:
+            assert any(m.a in (x.a, x.b) for x in bounded.matches)
