@@ -1,8 +1,8 @@
 """Site build benchmark: how the build scales with the catalog (not a test).
 
-Generates synthetic catalogs (N artifacts, 6 capabilities each, vocabulary drawn from a fixed
-seeded word list: 40 topics of 30 words plus a long tail, so related artifacts match) and times each build stage in one run:
-load + validate, match graph, scores + pairs, render + write. Results go to docs/benchmarks.md.
+Generates synthetic catalogs (N artifacts, 6 capabilities each; seeded vocabulary of 40 topics
+of 30 words plus a long tail, so related artifacts match) and times each build stage in one
+run: load + validate, match graph, scores + pairs, render + write. Results go to docs/benchmarks.md.
 
     .venv/bin/python benchmarks/site.py [--sizes 100 400 1600] [--write-docs]
 """
@@ -30,13 +30,12 @@ from generator.scores import compute_scores
 from generator.site import Site
 from generator.write import SiteWriter
 
-WORDS = (
-    "question answering span passage extractive retrieval corpus dataset tokens web crawl "
-    "filtering deduplication quantized onnx runtime browser latency distillation teacher student "
-    "encoder decoder attention layers benchmark evaluation license books code papers math "
-    "multilingual vision audio speech translation summarization embedding search index vector "
-    "compression zstandard jsonlines streaming shards training pretraining finetuning adapter"
-).split()
+WORDS = [
+    *"question answering span passage extractive retrieval corpus dataset tokens web".split(),
+    *"crawl filtering deduplication quantized onnx runtime browser latency distillation".split(),
+    *"teacher student encoder decoder attention layers benchmark evaluation license".split(),
+    *"books code papers math multilingual vision audio speech translation embedding".split(),
+]
 
 
 def make_catalog(root: Path, n: int, seed: int = 7) -> Path:
@@ -58,7 +57,8 @@ def make_catalog(root: Path, n: int, seed: int = 7) -> Path:
             )
         (content / "artifacts" / f"artifact-{i:05d}.yaml").write_text(
             f"name: Artifact {i}\nkind: {kind}\nsummary: Synthetic artifact {i}.\n"
-            f"pricing: Free\nsignals:\n  hub_likes: {{value: {rng.randint(0, 5000)}, source: bench}}\n"
+            f"pricing: Free\nsignals:\n"
+            f"  hub_likes: {{value: {rng.randint(0, 5000)}, source: bench}}\n"
             f"capabilities:\n{''.join(caps)}"
         )
     return content

@@ -2,7 +2,8 @@
 
 For every signal, the catalog's known values are placed on a 0–1 scale by min–max over the
 catalog (after ``log10(1 + x)`` for signals whose scale is ``log``); when all known values are
-equal each gets 0.5. Yes/no signals (scale ``binary``) count as 0 or 1 as they are. A dimension's score is 100 × the mean over the artifact's *known* signals
+equal each gets 0.5. Yes/no signals (scale ``binary``) count as 0 or 1 as they are.
+A dimension's score is 100 × the mean over the artifact's *known* signals
 that apply to its kind; its confidence is the share of those signals that are known. Unknown
 signals are never read as zero. The match graph dimension is computed by the build from the
 match graph (capabilities matched, distinct artifacts matched), so it is always known.
