@@ -1,8 +1,9 @@
 """Partial statistics: what one shard (or one byte range of a shard) yields, and how they merge.
 
-Every field is an integer count or an integer sketch, so :meth:`CorpusPartial.merge` is exactly
-associative and commutative; the final figures (means, quantiles, shares, estimates) are derived
-only once, from the fully merged partial, in :mod:`generator.corpus.stats`.
+Every field is an integer count, an integer sketch or a sorted, capped list, so
+:meth:`CorpusPartial.merge` is exactly associative and commutative; the final figures (means,
+quantiles, shares, estimates) are derived only once, from the fully merged partial, in
+:mod:`generator.corpus.stats`.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class FilePartial:
     lines: int = 0
     documents: int = 0
     skipped_lines: int = 0
-    skipped_examples: list[str] = field(default_factory=list)  # "line 7: not JSON", first few
+    skipped_examples: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
     parts: int = 0
 
     def merge(self, other: FilePartial) -> None:
@@ -57,8 +58,9 @@ class FilePartial:
         self.lines += other.lines
         self.documents += other.documents
         self.skipped_lines += other.skipped_lines
-        room = MAX_SKIPPED_EXAMPLES - len(self.skipped_examples)
-        self.skipped_examples.extend(other.skipped_examples[: max(room, 0)])
+        # The first few by line number, whatever order the parts arrive in.
+        examples = sorted(self.skipped_examples + other.skipped_examples)
+        self.skipped_examples = examples[:MAX_SKIPPED_EXAMPLES]
         self.parts += other.parts
 
 

@@ -91,8 +91,9 @@ def _unknown_keys(
 ) -> None:
     for key in sorted(set(data) - allowed):
         pos = doc.key_position(f"{where}.{key}" if where else key)
-        problems.add(doc.display, pos.line, pos.col, f"{where}.{key}" if where else key,
-                     "unknown key")
+        problems.add(
+            doc.display, pos.line, pos.col, f"{where}.{key}" if where else key, "unknown key"
+        )
 
 
 def _validate(doc: YamlDocument, problems: Problems) -> PublishedFigures | None:

@@ -30,7 +30,28 @@ DUPLICATE_RATE = {"Pile-CC": 0.04, "OpenWebText2": 0.03, "Github": 0.05, "StackE
 _CONSONANTS = "bcdfghjklmnprstvwz"
 _VOWELS = "aeiou"
 _ACCENTED = "éèüößøåñç"
-_FUNCTION_WORDS = "the of and to in is that for it as with was on be by at this from or an".split()
+_FUNCTION_WORDS = [
+    "the",
+    "of",
+    "and",
+    "to",
+    "in",
+    "is",
+    "that",
+    "for",
+    "it",
+    "as",
+    "with",
+    "was",
+    "on",
+    "be",
+    "by",
+    "at",
+    "this",
+    "from",
+    "or",
+    "an",
+]
 
 Style = Callable[[random.Random, "Vocabulary", int], str]
 
@@ -54,6 +75,9 @@ class Vocabulary:
 
 def _sentence(rng: random.Random, vocab: Vocabulary, pool: tuple[str, ...] | None = None) -> str:
     words = rng.choices(pool or vocab.words, k=rng.randint(5, 22))
+    if rng.random() < 0.1:  # typographic punctuation, so text is not all ASCII
+        at = rng.randrange(len(words))
+        words[at] = rng.choice(("“{}”", "‘{}’", "{} —", "{}…")).format(words[at])
     return " ".join(words).capitalize() + rng.choice((".", ".", ".", "?", "!", ";"))
 
 
@@ -68,7 +92,9 @@ def _fill(rng: random.Random, target: int, unit: Callable[[], str], sep: str = "
 
 
 def prose(rng: random.Random, vocab: Vocabulary, target: int) -> str:
-    return _fill(rng, target, lambda: " ".join(_sentence(rng, vocab) for _ in range(rng.randint(2, 7))))
+    return _fill(
+        rng, target, lambda: " ".join(_sentence(rng, vocab) for _ in range(rng.randint(2, 7)))
+    )
 
 
 def multilingual(rng: random.Random, vocab: Vocabulary, target: int) -> str:
@@ -112,7 +138,9 @@ def subtitles(rng: random.Random, vocab: Vocabulary, target: int) -> str:
 
 def email(rng: random.Random, vocab: Vocabulary, target: int) -> str:
     sender, receiver = rng.sample(vocab.words[:1000], 2)
-    head = f"From: {sender}@example.com\nTo: {receiver}@example.com\nSubject: {_sentence(rng, vocab)}"
+    head = (
+        f"From: {sender}@example.com\nTo: {receiver}@example.com\nSubject: {_sentence(rng, vocab)}"
+    )
     return head + "\n\n" + prose(rng, vocab, max(target - len(head), 1))
 
 
@@ -200,14 +228,22 @@ def write_sample(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--published", type=Path, default=Path("content/corpus/pile-published.yaml"))
+    parser.add_argument(
+        "--published", type=Path, default=Path("content/corpus/pile-published.yaml")
+    )
     parser.add_argument("--out", type=Path, default=Path("content/corpus/pile-sample"))
     parser.add_argument("--shards", type=int, default=4)
-    parser.add_argument("--scale", type=float, default=8.0, help="divide mean document sizes by this")
+    parser.add_argument(
+        "--scale", type=float, default=8.0, help="divide mean document sizes by this"
+    )
     parser.add_argument("--total-mb", type=float, default=4.0, help="approximate uncompressed size")
     args = parser.parse_args(argv)
     paths = write_sample(
-        load_published(args.published), args.out, args.shards, args.scale, int(args.total_mb * 2**20)
+        load_published(args.published),
+        args.out,
+        args.shards,
+        args.scale,
+        int(args.total_mb * 2**20),
     )
     for path in paths:
         print(f"{path}  {path.stat().st_size} bytes")

@@ -19,8 +19,14 @@ from generator.corpus.errors import ShardNotFoundError, ShardReadError
 
 log = logging.getLogger(__name__)
 
-FORMATS = {".zst": "zstd", ".zstd": "zstd", ".gz": "gzip", ".jsonl": "plain", ".json": "plain"}
-DEFAULT_PART_BYTES = 256 << 20
+FORMATS = {".zst": "zstd", ".zstd": "zstd", ".gz": "gzip", ".jsonl": "plain"}
+MAX_PART_BYTES = 64 << 20  # on disk; about a second of one worker's time
+MIN_PART_BYTES = 8 << 20
+
+
+def auto_part_bytes(total: int, workers: int) -> int:
+    """Parts small enough for ~4 per worker (load balance), within 8-64 MiB (overhead, memory)."""
+    return max(MIN_PART_BYTES, min(MAX_PART_BYTES, total // max(1, 4 * workers)))
 
 
 @dataclass(frozen=True)
@@ -37,10 +43,6 @@ class Part:
     index: int  # 0 for the first part of a shard
     start: int  # byte range of a plain file; (0, size) for compressed streams
     end: int
-
-    @property
-    def is_whole(self) -> bool:
-        return self.start == 0 and self.end >= self.shard.size
 
 
 def shard_format(path: Path) -> str | None:
@@ -64,7 +66,9 @@ def expand_paths(patterns: Iterable[str], base: Path | None = None) -> list[Path
         elif full.is_dir():
             matches = sorted(p for p in full.rglob("*") if p.is_file() and shard_format(p))
             if not matches:
-                raise ShardNotFoundError(f"{pattern}: the folder holds no .jsonl/.jsonl.zst/.jsonl.gz")
+                raise ShardNotFoundError(
+                    f"{pattern}: the folder holds no .jsonl/.jsonl.zst/.jsonl.gz"
+                )
         elif full.exists():
             matches = [full]
         else:
@@ -93,24 +97,87 @@ def load_shards(paths: Iterable[Path], display_base: Path | None = None) -> list
     return shards
 
 
-def plan_parts(shards: Iterable[Shard], part_bytes: int = DEFAULT_PART_BYTES) -> list[Part]:
+def plan_parts(shards: Iterable[Shard], part_bytes: int = MAX_PART_BYTES) -> list[Part]:
+    """Cut each shard into parts of about ``part_bytes`` bytes on disk.
+
+    Plain files are cut anywhere (the reader realigns to lines); zstd files only between
+    frames, so a single-frame shard (the usual ``zstd`` output) stays one part, while a
+    multi-frame one (``pzstd``, or our benchmark's writer) spreads over the workers.
+    """
     parts: list[Part] = []
     for shard in shards:
-        if shard.format != "plain" or shard.size <= part_bytes:
+        if shard.size <= part_bytes or shard.format == "gzip":
             parts.append(Part(shard, 0, 0, shard.size))
-            continue
-        for index, start in enumerate(range(0, shard.size, part_bytes)):
-            parts.append(Part(shard, index, start, min(start + part_bytes, shard.size)))
+        elif shard.format == "plain":
+            starts = range(0, shard.size, part_bytes)
+            parts.extend(
+                Part(shard, i, s, min(s + part_bytes, shard.size)) for i, s in enumerate(starts)
+            )
+        else:
+            cuts = _group(zstd_frame_starts(shard.path) or [0], part_bytes)
+            bounds = [*cuts, shard.size]
+            parts.extend(Part(shard, i, bounds[i], bounds[i + 1]) for i in range(len(cuts)))
     return parts
 
 
+def _group(frame_starts: list[int], part_bytes: int) -> list[int]:
+    """The frame starts at which a new part begins (the first frame always does)."""
+    cuts = [frame_starts[0]]
+    for start in frame_starts[1:]:
+        if start - cuts[-1] >= part_bytes:
+            cuts.append(start)
+    return cuts
+
+
 def split_evenly(shard: Shard, pieces: int) -> list[Part]:
-    """``pieces`` byte ranges of a plain shard (tests use it to check the merge)."""
-    if shard.format != "plain":
-        raise ValueError("only plain .jsonl shards can be split by byte range")
-    step = -(-shard.size // pieces)
-    starts = range(0, shard.size, step)
-    return [Part(shard, i, s, min(s + step, shard.size)) for i, s in enumerate(starts)]
+    """About ``pieces`` parts of a shard, cut as :func:`plan_parts` would (tests use it)."""
+    return plan_parts([shard], part_bytes=max(1, -(-shard.size // pieces)))
+
+
+_ZSTD_MAGIC = 0xFD2FB528
+_SKIPPABLE_MAGIC = 0x184D2A50  # the low four bits are free
+
+
+def zstd_frame_starts(path: Path) -> list[int] | None:
+    """Offsets of the zstd frames in ``path``, read from frame and block headers only.
+
+    Returns ``None`` when the headers do not parse (the decoder will then say what is wrong).
+    Skippable frames are kept with the frame before them.
+    """
+    starts: list[int] = []
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        position = 0
+        while position < size:
+            handle.seek(position)
+            head = handle.read(18)
+            if len(head) < 8:
+                return None
+            magic = int.from_bytes(head[:4], "little")
+            if magic & 0xFFFFFFF0 == _SKIPPABLE_MAGIC:
+                position += 8 + int.from_bytes(head[4:8], "little")
+                continue
+            if magic != _ZSTD_MAGIC:
+                return None
+            starts.append(position)
+            descriptor = head[4]
+            single_segment = (descriptor >> 5) & 1
+            content_size_bytes = (1 if single_segment else 0, 2, 4, 8)[descriptor >> 6]
+            dictionary_bytes = (0, 1, 2, 4)[descriptor & 3]
+            position += 5 + (1 - single_segment) + dictionary_bytes + content_size_bytes
+            while True:  # blocks: 3-byte header (last flag, type, size)
+                handle.seek(position)
+                block = handle.read(3)
+                if len(block) < 3:
+                    return None
+                value = int.from_bytes(block, "little")
+                kind, length = (value >> 1) & 3, value >> 3
+                position += 3 + (1 if kind == 1 else length)  # an RLE block stores one byte
+                if value & 1:
+                    break
+            if (descriptor >> 2) & 1:
+                position += 4  # content checksum
+    return starts if starts else None
 
 
 FULL_HASH_LIMIT = 256 << 20

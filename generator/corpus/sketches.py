@@ -81,15 +81,19 @@ class SizeHistogram:
         self.count += other.count
         self.total += other.total
         if other.minimum is not None:
-            self.minimum = other.minimum if self.minimum is None else min(self.minimum, other.minimum)
+            self.minimum = (
+                other.minimum if self.minimum is None else min(self.minimum, other.minimum)
+            )
         if other.maximum is not None:
-            self.maximum = other.maximum if self.maximum is None else max(self.maximum, other.maximum)
+            self.maximum = (
+                other.maximum if self.maximum is None else max(self.maximum, other.maximum)
+            )
 
     def mean(self) -> float | None:
         return self.total / self.count if self.count else None
 
     def quantile(self, fraction: float) -> float | None:
-        """Nearest-rank quantile, read as the geometric middle of its bucket (clamped to min/max)."""
+        """Nearest-rank quantile: the geometric middle of its bucket, clamped to min and max."""
         if not self.count or self.minimum is None or self.maximum is None:
             return None
         rank = max(1, math.ceil(fraction * self.count))

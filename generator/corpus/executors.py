@@ -1,0 +1,212 @@
+"""Where parts are scanned: in this process, in a local process pool, or on a Dask cluster.
+
+:class:`ByteProgress` is the progress bar (bytes of shards read out of the total): it writes to
+stderr only when asked and only on a terminal, so builds, tests and pipes stay quiet.
+
+Each executor takes the planned parts and returns their merged :class:`CorpusPartial`. Merging
+is exactly commutative (see :mod:`generator.corpus.partials`), so partials are folded in as they
+finish: memory stays at one partial per worker, and the result does not depend on the order in
+which workers happen to finish.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import queue
+import threading
+from collections.abc import Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from types import TracebackType
+from typing import Any, Protocol
+
+from tqdm import tqdm
+
+from generator.corpus.partials import CorpusPartial
+from generator.corpus.scan import ScanOptions, scan_part
+from generator.corpus.shards import Part
+
+log = logging.getLogger(__name__)
+
+# Below this much input a pool costs more to start (workers import numpy) than it saves.
+IN_PROCESS_BELOW_BYTES = 32 << 20
+
+
+class ByteProgress:
+    """``advance(n)`` as bytes are read; safe to call from several threads."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.total = total
+        self.done = 0
+        self._lock = threading.Lock()
+        self._bar: tqdm[Any] | None = None
+        if enabled:
+            self._bar = tqdm(
+                total=total,
+                unit="B",
+                unit_scale=True,
+                unit_divisor=1024,
+                desc="corpus",
+                disable=None,  # only on a terminal
+                leave=False,
+            )
+
+    def advance(self, count: int) -> None:
+        with self._lock:
+            self.done += count
+            if self._bar is not None:
+                self._bar.update(count)
+
+    def __enter__(self) -> ByteProgress:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+class Executor(Protocol):
+    def run(
+        self, parts: Sequence[Part], options: ScanOptions, progress: ByteProgress
+    ) -> CorpusPartial:
+        """Scan every part and return the merged partial."""
+        ...
+
+    def describe(self) -> str: ...
+
+
+class InProcessExecutor:
+    """Scan parts one after another here; progress moves with every block read."""
+
+    def run(
+        self, parts: Sequence[Part], options: ScanOptions, progress: ByteProgress
+    ) -> CorpusPartial:
+        total = CorpusPartial()
+        for part in parts:
+            total.merge(scan_part(part, options, progress.advance))
+        return total
+
+    def describe(self) -> str:
+        return "in this process"
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """Fork workers from a server that has imported the engine once (measured here: two ready
+    workers in 0.17 s against 0.37 s spawned); plain spawn where there is no fork server. Never
+    a bare fork of this process, which may hold threads (progress bar, a Dask client)."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["generator.corpus.scan"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+class LocalPoolExecutor:
+    """A pool of ``workers`` processes on this machine; progress moves with every block read."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+
+    def run(
+        self, parts: Sequence[Part], options: ScanOptions, progress: ByteProgress
+    ) -> CorpusPartial:
+        total = CorpusPartial()
+        context = _pool_context()
+        reports: Any = context.Queue()  # bytes read, posted by the workers
+        with ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(reports,),
+        ) as pool:
+            # Largest parts first, so one big shard does not start last and run alone.
+            ordered = sorted(parts, key=lambda p: p.end - p.start, reverse=True)
+            pending = {pool.submit(_scan_reporting, part, options) for part in ordered}
+            try:
+                while pending:
+                    done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+                    _drain(reports, progress)
+                    for future in done:
+                        total.merge(future.result())
+            except BaseException:
+                for future in pending:
+                    future.cancel()
+                raise
+        _drain(reports, progress)  # the workers have exited: everything they posted is here
+        reports.close()
+        return total
+
+    def describe(self) -> str:
+        return f"{self.workers} local worker processes"
+
+
+_reports: Any = None  # in a pool worker: the queue its progress goes to
+
+
+def _start_worker(reports: Any) -> None:
+    global _reports
+    _reports = reports
+
+
+def _scan_reporting(part: Part, options: ScanOptions) -> CorpusPartial:
+    reports = _reports
+    return scan_part(part, options, None if reports is None else reports.put)
+
+
+def _drain(reports: Any, progress: ByteProgress) -> None:
+    while True:
+        try:
+            progress.advance(reports.get_nowait())
+        except queue.Empty:
+            return
+
+
+class DaskExecutor:
+    """Parts as tasks on a ``dask.distributed`` cluster; every worker must see the shard paths."""
+
+    def __init__(self, scheduler: str | Any) -> None:
+        self.scheduler = scheduler  # an address, or a ``distributed.Client`` (tests)
+
+    def run(
+        self, parts: Sequence[Part], options: ScanOptions, progress: ByteProgress
+    ) -> CorpusPartial:
+        from distributed import Client, as_completed
+
+        own_client = isinstance(self.scheduler, str)
+        client: Any = Client(self.scheduler) if own_client else self.scheduler  # type: ignore[no-untyped-call]
+        try:
+            futures = [client.submit(scan_part, part, options, pure=False) for part in parts]
+            size_of = {f.key: p.end - p.start for f, p in zip(futures, parts, strict=True)}
+            total = CorpusPartial()
+            for future in as_completed(futures):  # type: ignore[no-untyped-call]
+                total.merge(future.result())  # re-raises a worker's CorpusError here
+                progress.advance(size_of[future.key])
+            return total
+        finally:
+            if own_client:
+                client.close()
+
+    def describe(self) -> str:
+        shown = self.scheduler if isinstance(self.scheduler, str) else "a Dask client"
+        return f"Dask scheduler {shown}"
+
+
+def make_executor(
+    *, workers: int | None, scheduler: str | Any | None, parts: Sequence[Part]
+) -> Executor:
+    """The executor for these options; small inputs run in this process."""
+    if scheduler is not None:
+        return DaskExecutor(scheduler)
+    if workers is None:
+        size = sum(p.end - p.start for p in parts)
+        workers = 1 if size < IN_PROCESS_BELOW_BYTES else (os.cpu_count() or 1)
+    workers = min(workers, len(parts))
+    if workers <= 1:
+        return InProcessExecutor()
+    return LocalPoolExecutor(workers)
