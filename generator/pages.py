@@ -95,12 +95,19 @@ def render_site(site: Site, evidence: Evidence, writer: SiteWriter, options: Bui
             members=members,
         )
 
+    runtime: Any = None
+    if evidence.qa:
+        from generator.widget import find_runtime
+
+        runtime = find_runtime(options.node_modules)  # warns once when `npm ci` was not run
     for view in ranked:
         qa = evidence.qa.get(view.slug)
         corpus = evidence.corpus.get(view.slug)
         widget = None
         if qa is not None:
-            widget = _widget(qa, view, writer, options)
+            from generator.widget import widget_for_qa
+
+            widget = widget_for_qa(writer, view.url, qa, runtime)
             writer.write_text(
                 output_file(view.url).replace("index.html", "qa.json"),
                 _json(qa.to_json()),
@@ -213,11 +220,6 @@ def render_site(site: Site, evidence: Evidence, writer: SiteWriter, options: Bui
         "robots",
     )
     _copy_static(options.static_dir, writer)
-
-
-def _widget(qa: Any, view: ArtifactView, writer: SiteWriter, options: BuildOptions) -> Any:
-    """Files and context of the in-browser QA widget (None when it cannot ship)."""
-    return None
 
 
 def _copy_static(static_dir: Path, writer: SiteWriter) -> None:

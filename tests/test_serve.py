@@ -62,7 +62,12 @@ def server(basic_content: Path, tmp_path: Path) -> Iterator[tuple[str, Path, que
     lines: queue.Queue[str] = queue.Queue()
     assert proc.stdout is not None
     stdout = proc.stdout
-    threading.Thread(target=lambda: [lines.put(line) for line in stdout], daemon=True).start()
+
+    def pump() -> None:
+        for line in stdout:
+            lines.put(line)
+
+    threading.Thread(target=pump, daemon=True).start()
     try:
         seen: list[str] = []
         wait_for(lambda: _drain(lines, seen) and any("Serving" in s for s in seen))

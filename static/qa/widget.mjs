@@ -2,10 +2,12 @@
 // the work in static/qa/worker.mjs. Nothing is downloaded until the visitor starts using the
 // widget (focus or click inside it); then a progress bar shows bytes loaded of the total.
 //
-// Hooks for tests and embedders: data-qa="passage|question|ask|answer|status|retry|progress",
-// the root's data-qa-state: idle, loading, ready, busy, error (data-qa-error names the kind), and
-// data-qa-threads (WASM threads, once ready), and data-qa-done: how many questions have been settled (answered or refused), for waiting on.
-// The answer output carries data-qa-start/data-qa-end (code points) when there is an answer.
+// Hooks for tests and embedders: data-qa="passage|question|ask|answer|status|retry|progress";
+// on the root, data-qa-state (idle, loading, ready, busy, error; data-qa-error names the kind),
+// data-qa-threads (WASM threads, once ready), data-qa-ms (the last answer's time in the worker:
+// tokenize, run, decode) and data-qa-done (how many questions were settled, answered or
+// refused: something to wait on). The answer output carries data-qa-start/data-qa-end (code
+// points into the passage) when there is an answer.
 import { isBlank } from "./decode.mjs";
 
 // The smallest module using a SIMD instruction (v128.const + i8x16.popcnt), as wasm-feature-detect.
@@ -73,6 +75,18 @@ class QAWidget {
   setStatus(text, isError = false) {
     this.status.textContent = text;
     this.status.classList.toggle("qa-widget-error", isError);
+    this.showingInputError = false;
+  }
+
+  /** Loading news; it does not replace a message about the visitor's input. */
+  setLoadingStatus(text) {
+    if (!this.showingInputError) this.setStatus(text);
+  }
+
+  inputError(field, text) {
+    field.setAttribute("aria-invalid", "true");
+    this.setStatus(text, true);
+    this.showingInputError = true;
   }
 
   workerConfig() {
@@ -108,7 +122,8 @@ class QAWidget {
     this.progress.hidden = false;
     this.progress.max = this.totalBytes();
     this.progress.value = 0;
-    this.setStatus(`Downloading the model: 0 of ${megabytes(this.totalBytes())}.`);
+    this.progressText.textContent = `0 of ${megabytes(this.totalBytes())}`;
+    this.setLoadingStatus(`Downloading the model (${megabytes(this.totalBytes())})…`);
     this.worker = new Worker(new URL("./worker.mjs", import.meta.url), { type: "module" });
     this.worker.onmessage = (event) => this.onMessage(event.data);
     this.worker.onerror = (event) => this.fail("worker", `The widget's worker failed: ${event.message ?? "unknown error"}.`);
@@ -137,18 +152,18 @@ class QAWidget {
       case "progress":
         this.progress.value = m.loaded;
         this.progress.max = m.total;
+        // the status line (aria-live) is not repeated per chunk; the bar and its text are
         this.progressText.textContent = `${megabytes(m.loaded)} of ${megabytes(m.total)}`;
-        this.setStatus(`Downloading the model: ${megabytes(m.loaded)} of ${megabytes(m.total)}.`);
         break;
       case "loading-runtime":
-        this.setStatus("Starting the model…");
+        this.setLoadingStatus("Starting the model…");
         break;
       case "ready": {
         this.progress.hidden = true;
         this.root.dataset.qaThreads = String(m.threads);
         this.setState("ready");
         const threads = m.threads === 1 ? "1 thread" : `${m.threads} threads`;
-        this.setStatus(`Model ready: it runs in your browser (${threads}).`);
+        this.setLoadingStatus(`Model ready: it runs in your browser (${threads}).`);
         this.flush();
         break;
       }
@@ -162,8 +177,7 @@ class QAWidget {
         this.setState("ready");
         this.ask.disabled = false;
         if (m.id === this.currentId) {
-          this.setStatus(m.message, true);
-          (m.code === "empty-passage" ? this.passage : this.question).setAttribute("aria-invalid", "true");
+          this.inputError(m.code === "empty-passage" ? this.passage : this.question, m.message);
           this.settled();
         }
         this.flush();
@@ -191,16 +205,15 @@ class QAWidget {
     const passage = this.passage.value;
     this.passage.removeAttribute("aria-invalid");
     this.question.removeAttribute("aria-invalid");
+    this.pending = null;
     if (isBlank(passage)) {
-      this.passage.setAttribute("aria-invalid", "true");
-      this.setStatus("The passage is empty: paste or type a passage to search for the answer.", true);
+      this.inputError(this.passage, "The passage is empty: paste or type a passage to search for the answer.");
       this.passage.focus();
       this.settled();
       return;
     }
     if (isBlank(question)) {
-      this.question.setAttribute("aria-invalid", "true");
-      this.setStatus("The question is empty: type a question about the passage.", true);
+      this.inputError(this.question, "The question is empty: type a question about the passage.");
       this.question.focus();
       this.settled();
       return;
@@ -217,6 +230,7 @@ class QAWidget {
     }
     this.pending = ask;
     if (state === "idle" || state === "error") this.restart();
+    if (state !== "busy") this.setLoadingStatus("The answer comes as soon as the model is loaded…");
   }
 
   /** Sends the question that waited for the model or for the previous answer. */
@@ -241,6 +255,7 @@ class QAWidget {
   }
 
   show({ result, ms, windows }) {
+    this.root.dataset.qaMs = ms.toFixed(2);
     const time = `${Math.round(ms)} ms`;
     const parts = windows > 1 ? `, ${windows} windows` : "";
     if (result.abstained) {

@@ -2,10 +2,19 @@
 // and the tokenizer, then tokenizes, runs onnxruntime-web and decodes, so the page never
 // freezes. Messages in: {type: "init", config} once, then {type: "ask", id, question, passage}.
 // Messages out: progress, ready, answer, input-error, error (see static/qa/widget.mjs).
-import { buildWindows, checkQuestionLength, checkTexts, decode, normalizeSettings, padBatch, QAInputError } from "./decode.mjs";
+import {
+  buildWindows,
+  checkQuestionLength,
+  checkTexts,
+  decode,
+  normalizeSettings,
+  padBatch,
+  QAInputError,
+} from "./decode.mjs";
 import { encodePassage, encodeQuestion, specialIds } from "./align.mjs";
 
 const CACHE_NAME = "unfragile-qa-widget-v1";
+const BATCH_SIZE = 8; // windows per model run, as generator/qa/evidence.py
 
 let state = null; // {ort, session, tokenizer, special, settings, threads}
 let starting = null;
@@ -159,6 +168,9 @@ async function start(config) {
   const session = await ort.InferenceSession.create(new Uint8Array(modelBuffer), {
     executionProviders: ["wasm"],
     graphOptimizationLevel: "all",
+    // Worker threads sleep between runs instead of spinning: a page should not burn CPU (and
+    // battery) while the visitor reads the answer.
+    extra: { session: { "intra_op.allow_spinning": "0" } },
   });
   state = { ort, session, tokenizer, special: specialIds(tokenizer), settings, threads };
   post({ type: "ready", threads });
@@ -177,24 +189,28 @@ async function answer({ id, question, passage }) {
     throw new QAInputError("empty-passage", "The passage has no words the model can read.");
   }
   const windows = buildWindows(questionIds, encoded.ids, special, settings);
-  const batch = padBatch(windows, special.pad);
-  const shape = [batch.batch, batch.seqLen];
-  const tensors = {
-    input_ids: batch.inputIds,
-    attention_mask: batch.attentionMask,
-    token_type_ids: batch.tokenTypeIds,
-  };
-  const feeds = {};
-  for (const name of session.inputNames) feeds[name] = new ort.Tensor("int64", tensors[name], shape);
-  const outputs = await session.run(feeds);
-  const rows = (data) => windows.map((_, b) => data.subarray(b * batch.seqLen, (b + 1) * batch.seqLen));
-  const result = decode(
-    windows,
-    rows(outputs.start_logits.data),
-    rows(outputs.end_logits.data),
-    encoded.offsets,
-    passage,
-    settings,
-  );
+  // Windows go through the model in batches (dynamic padding), like the Python pipeline: one
+  // batch for most passages, bounded memory for very long ones.
+  const starts = [];
+  const ends = [];
+  for (let lo = 0; lo < windows.length; lo += BATCH_SIZE) {
+    const chunk = windows.slice(lo, lo + BATCH_SIZE);
+    const batch = padBatch(chunk, special.pad);
+    const shape = [batch.batch, batch.seqLen];
+    const tensors = {
+      input_ids: batch.inputIds,
+      attention_mask: batch.attentionMask,
+      token_type_ids: batch.tokenTypeIds,
+    };
+    const feeds = {};
+    for (const name of session.inputNames) feeds[name] = new ort.Tensor("int64", tensors[name], shape);
+    const outputs = await session.run(feeds);
+    for (let b = 0; b < chunk.length; b += 1) {
+      const row = [b * batch.seqLen, (b + 1) * batch.seqLen];
+      starts.push(outputs.start_logits.data.slice(...row));
+      ends.push(outputs.end_logits.data.slice(...row));
+    }
+  }
+  const result = decode(windows, starts, ends, encoded.offsets, passage, settings);
   post({ type: "answer", id, result, windows: windows.length, ms: performance.now() - began });
 }

@@ -28,6 +28,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--disable-dev-shm-usage",  # CI containers often have a tiny /dev/shm
 ]
 ISOLATION_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
@@ -54,6 +55,7 @@ class ServerState:
     isolated: bool = False
     fail: set[str] = field(default_factory=set)  # site paths answered with 404
     hits: Counter[str] = field(default_factory=Counter)
+    bytes_sent: Counter[str] = field(default_factory=Counter)  # file bytes of 200 responses
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def count(self, path: str) -> int:
@@ -61,18 +63,20 @@ class ServerState:
             return self.hits[path]
 
 
-class _Handler(SimpleHTTPRequestHandler):
-    extensions_map = {
-        **SimpleHTTPRequestHandler.extensions_map,
-        ".mjs": "text/javascript",
-        ".js": "text/javascript",
-        ".wasm": "application/wasm",
-        ".onnx": "application/octet-stream",
-        ".json": "application/json",
-    }
+_TYPES = {
+    **SimpleHTTPRequestHandler.extensions_map,
+    ".mjs": "text/javascript",
+    ".js": "text/javascript",
+    ".wasm": "application/wasm",
+    ".onnx": "application/octet-stream",
+    ".json": "application/json",
+}
 
+
+class _Handler(SimpleHTTPRequestHandler):
     def __init__(self, *args: Any, state: ServerState, **kwargs: Any) -> None:
         self.state = state
+        self.extensions_map = _TYPES
         super().__init__(*args, directory=str(state.root), **kwargs)
 
     def do_GET(self) -> None:
@@ -82,6 +86,10 @@ class _Handler(SimpleHTTPRequestHandler):
         if path in self.state.fail:
             self.send_error(404, "File not found")
             return
+        local = Path(self.translate_path(self.path))
+        if local.is_file():
+            with self.state.lock:
+                self.state.bytes_sent[path] += local.stat().st_size
         super().do_GET()
 
     def end_headers(self) -> None:
@@ -129,7 +137,7 @@ HARNESS_PAGE = """<!doctype html>
 
 
 class _DictWriter:
-    """The part of generator.write.SiteWriter that ship_widget uses, writing straight to a folder."""
+    """What ship_widget uses of generator.write.SiteWriter, writing straight into a folder."""
 
     def __init__(self, root: Path) -> None:
         self.root = root

