@@ -44,6 +44,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--threads", type=int, default=None, help="ONNX Runtime intra-op threads")
     parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=1,
+        help="windows per ONNX Runtime call (default 1, as the build: with int8 models a "
+        "window's logits depend on the rest of its batch; see docs/qa.md)",
+    )
+    parser.add_argument(
         "--work-dir",
         type=Path,
         default=Path(".cache") / "qa-models",
@@ -70,7 +77,8 @@ def _rows(args: argparse.Namespace) -> tuple[list[dict[str, Any]], dict[str, Any
         raise UserError("--question needs --passage")
     model = resolve_model(args.model, Path.cwd(), args.work_dir)
     tokenizer = QATokenizer.from_file(model.tokenizer_path)
-    pipeline = QAPipeline(tokenizer, OnnxBackend(model.onnx_path, args.threads), settings)
+    backend = OnnxBackend(model.onnx_path, args.threads)
+    pipeline = QAPipeline(tokenizer, backend, settings, max(1, args.batch_size))
     who = {"model": model.name, "model_sha256": model.sha256}
     if not args.examples:
         try:

@@ -93,7 +93,9 @@ class OnnxBackend:
             )
         except Exception as exc:  # ORT raises its own pybind exception types
             reason = str(exc).splitlines()[0][:200]
-            raise UserError(f"{path}: not a loadable ONNX model (corrupt or truncated?): {reason}")
+            raise UserError(
+                f"{path}: not a loadable ONNX model (corrupt or truncated?): {reason}"
+            ) from exc
         self.input_names = {i.name for i in self.session.get_inputs()}
         needed = {"input_ids", "attention_mask"}
         if not needed <= self.input_names:

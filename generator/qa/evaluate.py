@@ -61,7 +61,9 @@ def prepare_sets(
                 items.append(pipeline.prepare(example.question, example.passage))
             except InputError as exc:
                 where = (
-                    f"{example.field}.question" if exc.field == "question" else example.passage_field
+                    f"{example.field}.question"
+                    if exc.field == "question"
+                    else example.passage_field
                 )
                 example_set.problem(problems, where, f"{exc.field} {exc.message}")
         prepared.append(items)
@@ -97,14 +99,18 @@ def totals(scored: Sequence[Scored]) -> Totals:
     return Totals.of([(s.example.answerable, s.exact, s.f1) for s in scored])
 
 
-def evaluate_dir(model_dir: Path, examples_path: Path, threads: int | None = None) -> dict[str, Any]:
+def evaluate_dir(
+    model_dir: Path, examples_path: Path, threads: int | None = None
+) -> dict[str, Any]:
     """EM/F1 totals of a checkpoint folder's int8 ONNX model on one example file."""
     from generator.qa.backend import OnnxBackend
     from generator.qa.resolve import load_dir
     from generator.qa.windows import QATokenizer
 
     model = load_dir(model_dir, model_dir.name, model_dir / "onnx")
-    pipeline = QAPipeline(QATokenizer.from_file(model.tokenizer_path), OnnxBackend(model.onnx_path, threads))
+    pipeline = QAPipeline(
+        QATokenizer.from_file(model.tokenizer_path), OnnxBackend(model.onnx_path, threads)
+    )
     problems = Problems()
     example_set = load_example_set(examples_path, problems)
     problems.raise_if_any()

@@ -33,7 +33,13 @@ log = logging.getLogger(__name__)
 # Bump when tokenization, windowing, decoding or the result layout changes what a run yields.
 CODE_VERSION = "qa-1"
 CACHE_NAMESPACE = "qa"
-BATCH_SIZE = 8
+# One window per ONNX Runtime call. Dynamic int8 quantisation picks one activation scale per
+# tensor, i.e. over the whole batch (padding included), so a window's logits depend on the other
+# rows of its batch: up to 5.8 logits on the bundled model, enough to flip near-ties (fp32 showed
+# 0.0; docs/qa.md). Batch 1 keeps every answer a function of its own question and passage,
+# identical to the browser widget's, which runs one window per call. QAPipeline still batches
+# with dynamic padding where that is safe (fp32 models; ``build.py qa --batch-size``).
+BATCH_SIZE = 1
 
 
 @dataclass(frozen=True)
@@ -72,8 +78,20 @@ class QAExampleResult:
     @classmethod
     def of(cls, scored: Scored) -> QAExampleResult:
         e, a = scored.example, scored.answer
-        return cls(e.id, e.question, e.passage, e.answers, a.answer, a.start, a.end, a.score,
-                   a.null_score, a.abstained, scored.exact, scored.f1)
+        return cls(
+            e.id,
+            e.question,
+            e.passage,
+            e.answers,
+            a.answer,
+            a.start,
+            a.end,
+            a.score,
+            a.null_score,
+            a.abstained,
+            scored.exact,
+            scored.f1,
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -165,8 +183,11 @@ def choose_model(spec: QAEvidenceSpec, env: EvidenceEnv) -> tuple[ResolvedModel,
     except ModelUnavailable as exc:
         log.warning(
             "%s: QA model %s is not available (%s); using the bundled stand-in %s instead, "
-            "and the page says so. To use the real model, see docs/qa.md.",
-            spec.record, spec.model, exc, BUNDLED_NAME,
+            "and the page says so",
+            spec.record,
+            spec.model,
+            exc,
+            BUNDLED_NAME,
         )
         return bundled_model(env.project_root, work_dir), str(exc)
     if model.directory.resolve() == (env.project_root / BUNDLED_DIR).resolve():
@@ -195,7 +216,9 @@ def compute_qa_evidence(spec: QAEvidenceSpec, env: EvidenceEnv) -> QAEvidenceRes
 
     def pipeline() -> QAPipeline:  # the ONNX session loads only on a cache miss
         if not pipeline_holder:
-            pipeline_holder.append(QAPipeline(tokenizer, OnnxBackend(model.onnx_path), settings, BATCH_SIZE))
+            pipeline_holder.append(
+                QAPipeline(tokenizer, OnnxBackend(model.onnx_path), settings, BATCH_SIZE)
+            )
         return pipeline_holder[0]
 
     problems = Problems()
@@ -248,7 +271,9 @@ def _result(
         scored = score_set(example_set, [Answer(**a) for a in group])
         all_scored.extend(scored)
         rows = tuple(QAExampleResult.of(s) for s in scored)
-        set_results.append(QASetResult(example_set.title, example_set.display, rows, totals(scored)))
+        set_results.append(
+            QASetResult(example_set.title, example_set.display, rows, totals(scored))
+        )
     parameters = model.manifest.get("parameters")
     return QAEvidenceResult(
         slug=spec.slug,

@@ -67,7 +67,9 @@ class ExampleSet:
         self.document.problem(problems, field, message)
 
 
-def _text(doc: YamlDocument, problems: Problems, data: Mapping[str, Any], key: str, at: str) -> str | None:
+def _text(
+    doc: YamlDocument, problems: Problems, data: Mapping[str, Any], key: str, at: str
+) -> str | None:
     value = data.get(key)
     if not isinstance(value, str):
         doc.problem(problems, at, f"must be text, got {type(value).__name__}")
@@ -78,13 +80,20 @@ def _text(doc: YamlDocument, problems: Problems, data: Mapping[str, Any], key: s
     return value
 
 
-def _unknown(doc: YamlDocument, problems: Problems, data: Mapping[str, Any], allowed: frozenset[str], at: str) -> None:
+def _unknown(
+    doc: YamlDocument, problems: Problems, data: Mapping[str, Any], allowed: frozenset[str], at: str
+) -> None:
     for key in data:
         if key not in allowed:
             field = f"{at}.{key}" if at else key
             pos = doc.key_position(field)
-            problems.add(doc.display, pos.line, pos.col, field,
-                         f"unknown key (expected one of: {', '.join(sorted(allowed))})")
+            problems.add(
+                doc.display,
+                pos.line,
+                pos.col,
+                field,
+                f"unknown key (expected one of: {', '.join(sorted(allowed))})",
+            )
 
 
 def _passages(doc: YamlDocument, problems: Problems, raw: Any) -> dict[str, str]:
@@ -102,7 +111,11 @@ def _passages(doc: YamlDocument, problems: Problems, raw: Any) -> dict[str, str]
 
 
 def _example(
-    doc: YamlDocument, problems: Problems, raw: Any, index: int, passages: dict[str, str],
+    doc: YamlDocument,
+    problems: Problems,
+    raw: Any,
+    index: int,
+    passages: dict[str, str],
     seen: dict[str, int],
 ) -> QAExample | None:
     at = f"examples[{index}]"
@@ -153,7 +166,9 @@ def _example(
     return QAExample(ident, question, passage, answers, index, passage_field)
 
 
-def load_example_set(path: Path, problems: Problems, display: str | None = None) -> ExampleSet | None:
+def load_example_set(
+    path: Path, problems: Problems, display: str | None = None
+) -> ExampleSet | None:
     """Load and validate one example file; problems go to ``problems``, never raised."""
     doc = load_yaml(path, problems, display)
     if doc is None:
@@ -173,7 +188,9 @@ def load_example_set(path: Path, problems: Problems, display: str | None = None)
         doc.problem(problems, "examples", "must be a non-empty list")
         return None
     seen: dict[str, int] = {}
-    examples = [_example(doc, problems, raw, i, passages, seen) for i, raw in enumerate(raw_examples)]
+    examples = [
+        _example(doc, problems, raw, i, passages, seen) for i, raw in enumerate(raw_examples)
+    ]
     if len(problems) > before:
         return None
     sha = hashlib.sha256(path.read_bytes()).hexdigest()

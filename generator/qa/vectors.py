@@ -25,27 +25,59 @@ from generator.qa.windows import DecodingSettings, InputError, QATokenizer
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = ROOT / "tests" / "vectors" / "qa_vectors.json"
-# Logits from another runtime (onnxruntime-web, another CPU) differ in the last bits; compare
+# Logits from another runtime (onnxruntime-web, another CPU) differ: fp32 in the last bits, but
+# int8 (dynamic quantisation) by a few hundredths, since each runtime's integer kernels round
+# differently (seen here: 0.06 between onnxruntime-web's WASM kernels and native x86). Compare
 # within this, and expect identical ids, offsets and answers.
-LOGIT_TOLERANCE = 1e-3
+LOGIT_TOLERANCE = 0.25
 
 CASES: tuple[tuple[str, str, str], ...] = (
-    ("answerable", "When was Vellemtu Systems founded?",
-     "In 1989, Vellemtu Systems opened its doors. Wynnu Mirrak became a famous chemist. "
-     "Vellemtu Systems makes garden tools."),
-    ("answerable-multiword", "Who founded Rosami Motors?",
-     "The headquarters of Rosami Motors are in Zelzelhaldlis. Rosami Motors was started by "
-     "Amihald Lemgriwyn. Bexhald Rostu came from Lemtufen."),
-    ("unanswerable", "When was Peren Calorbex born?",
-     "Peren Calorbex worked as a poet. Tora Vendan was born in 1847. "
-     "Peren Calorbex came from Bextess."),
-    ("accents", "Where was Zoë Ångström born?",
-     "Zoë Ångström was born in the town of Malmö. Zoë Ångström became a famous chemist. "
-     "Café Crème Foods makes canned soup."),
-    ("emoji", "What does Rocket Labs make? 🚀",
-     "🚀 Rocket Labs makes solar panels 🌞. Rocket Labs was founded in 1923 👩‍🚀 by Ada Lin."),
-    ("cjk-and-newlines", "Where is Tokai Motors based?",
-     "東京 is far away.\n\nTokai Motors is based in Kyotomir.\tTokai Motors employs 4,200 people."),
+    (
+        "answerable",
+        "When was Vellemtu Systems founded?",
+        "In 1989, Vellemtu Systems opened its doors. Wynnu Mirrak became a famous chemist. "
+        "Vellemtu Systems makes garden tools.",
+    ),
+    (
+        "answerable-multiword",
+        "Who founded Rosami Motors?",
+        "The headquarters of Rosami Motors are in Zelzelhaldlis. Rosami Motors was started by "
+        "Amihald Lemgriwyn. Bexhald Rostu came from Lemtufen.",
+    ),
+    (
+        "unanswerable",
+        "How many people work at Kalo Systems?",
+        "Dorvel Works was founded in 1873. Dorvel Works was started by Amira Holt. "
+        "Kalo Systems is based in Fenrakdor. Many visitors arrive there every summer.",
+    ),
+    (
+        "emoji-before-answer",
+        "Where was Zoë Ångström born?",
+        "🚀 Zoë Ångström was born in the town of Malmö. Café Crème Foods makes canned soup 🍲.",
+    ),
+    (
+        "unanswerable-model-answers",
+        "When was Peren Calorbex born?",
+        "Peren Calorbex worked as a poet. Tora Vendan was born in 1847. "
+        "Peren Calorbex came from Bextess.",
+    ),
+    (
+        "accents",
+        "Where was Zoë Ångström born?",
+        "Zoë Ångström was born in the town of Malmö. Zoë Ångström became a famous chemist. "
+        "Café Crème Foods makes canned soup.",
+    ),
+    (
+        "emoji",
+        "What does Rocket Labs make? 🚀",
+        "🚀 Rocket Labs makes solar panels 🌞. Rocket Labs was founded in 1923 👩‍🚀 by Ada Lin.",
+    ),
+    (
+        "cjk-and-newlines",
+        "Where is Tokai Motors based?",
+        "東京 is far away.\n\nTokai Motors is based in Kyotomir.\t"
+        "Tokai Motors employs 4,200 people.",
+    ),
 )
 
 
@@ -58,6 +90,20 @@ def _long_case() -> tuple[str, str, str]:
 
     example = long_example(20261126 + 5000, "long", 14)
     return ("long-passage", example.question, example.passage)
+
+
+def _second_window_case() -> tuple[str, str, str]:
+    filler = " ".join(
+        [
+            "The river floods almost every spring.",
+            "Many visitors arrive there every summer.",
+            "Its history is told in several books.",
+            "The region is known for its long winters.",
+        ]
+        * 12
+    )
+    passage = filler + " Dorvel Works was founded in 1873. Kalo Systems is based in Fenrakdor."
+    return ("long-passage-second-window", "When was Dorvel Works founded?", passage)
 
 
 def case_vector(pipeline: QAPipeline, ident: str, question: str, passage: str) -> dict[str, Any]:
@@ -93,15 +139,24 @@ def case_vector(pipeline: QAPipeline, ident: str, question: str, passage: str) -
     )
     answer = detailed.answer
     if answer.start is not None and answer.end is not None:
-        vector["expected_utf16"] = {"start": _utf16(passage, answer.start), "end": _utf16(passage, answer.end)}
+        vector["expected_utf16"] = {
+            "start": _utf16(passage, answer.start),
+            "end": _utf16(passage, answer.end),
+        }
     return vector
 
 
-def build_vectors(model_dir: Path, cases: Sequence[tuple[str, str, str]] | None = None) -> dict[str, Any]:
+def build_vectors(
+    model_dir: Path, cases: Sequence[tuple[str, str, str]] | None = None
+) -> dict[str, Any]:
     model = load_dir(model_dir, BUNDLED_NAME, model_dir / "onnx", bundled=True)
     settings = DecodingSettings()
-    pipeline = QAPipeline(QATokenizer.from_file(model.tokenizer_path), OnnxBackend(model.onnx_path, threads=1), settings)
-    chosen = list(cases) if cases is not None else [*CASES, _long_case()]
+    pipeline = QAPipeline(
+        QATokenizer.from_file(model.tokenizer_path),
+        OnnxBackend(model.onnx_path, threads=1),
+        settings,
+    )
+    chosen = list(cases) if cases is not None else [*CASES, _long_case(), _second_window_case()]
     errors = [
         ("error-empty-question", "   ", "Some passage."),
         ("error-empty-passage", "Who?", " \n "),
@@ -111,15 +166,41 @@ def build_vectors(model_dir: Path, cases: Sequence[tuple[str, str, str]] | None 
         "about": "generated by python -m generator.qa.vectors; algorithm: docs/qa-decoding.md",
         "model": {
             "name": model.name,
-            "onnx": str(model.onnx_path.relative_to(ROOT)) if model.onnx_path.is_relative_to(ROOT) else str(model.onnx_path),
+            "onnx": str(model.onnx_path.relative_to(ROOT))
+            if model.onnx_path.is_relative_to(ROOT)
+            else str(model.onnx_path),
             "sha256": model.sha256,
-            "tokenizer": str(model.tokenizer_path.relative_to(ROOT)) if model.tokenizer_path.is_relative_to(ROOT) else str(model.tokenizer_path),
+            "tokenizer": str(model.tokenizer_path.relative_to(ROOT))
+            if model.tokenizer_path.is_relative_to(ROOT)
+            else str(model.tokenizer_path),
         },
         "settings": settings.to_json(),
-        "special_ids": {"cls": pipeline.tokenizer.cls_id, "sep": pipeline.tokenizer.sep_id, "pad": pipeline.tokenizer.pad_id},
+        "special_ids": {
+            "cls": pipeline.tokenizer.cls_id,
+            "sep": pipeline.tokenizer.sep_id,
+            "pad": pipeline.tokenizer.pad_id,
+        },
         "logit_tolerance": LOGIT_TOLERANCE,
         "cases": [case_vector(pipeline, *case) for case in [*chosen, *errors]],
     }
+
+
+def _numeric(value: Any) -> bool:
+    """A number, or a list of numbers (offset pairs): kept on one line."""
+    if isinstance(value, list):
+        return all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def dumps(value: Any, indent: int = 0) -> str:
+    """Indented JSON with every list of numbers on one line (readable, diffable, small)."""
+    pad, inner = " " * indent, " " * (indent + 1)
+    if isinstance(value, dict):
+        items = [f"{inner}{json.dumps(k)}: {dumps(v, indent + 1)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + f"\n{pad}}}" if items else "{}"
+    if isinstance(value, list) and value and not all(_numeric(v) for v in value):
+        return "[\n" + ",\n".join(inner + dumps(v, indent + 1) for v in value) + f"\n{pad}]"
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -129,7 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     vectors = build_vectors(args.model_dir)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(vectors, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    args.out.write_text(dumps(vectors) + "\n", encoding="utf-8")
     print(f"wrote {len(vectors['cases'])} cases to {args.out}")
     return 0
 

@@ -78,11 +78,12 @@ class QATokenizer:
         tokenizer.no_truncation()
         self.tokenizer = tokenizer
         self.source = source
-        ids = {name: tokenizer.token_to_id(name) for name in ("[CLS]", "[SEP]", "[PAD]")}
-        missing = [name for name, value in ids.items() if value is None]
-        if missing:
-            raise UserError(f"{source}: the vocabulary has no {', '.join(missing)} token")
-        self.cls_id, self.sep_id, self.pad_id = ids["[CLS]"], ids["[SEP]"], ids["[PAD]"]
+        cls_id, sep_id, pad_id = (tokenizer.token_to_id(t) for t in ("[CLS]", "[SEP]", "[PAD]"))
+        if cls_id is None or sep_id is None or pad_id is None:
+            raise UserError(f"{source}: the vocabulary lacks [CLS], [SEP] or [PAD]")
+        self.cls_id: int = cls_id
+        self.sep_id: int = sep_id
+        self.pad_id: int = pad_id
 
     @classmethod
     def from_file(cls, path: Path) -> QATokenizer:
