@@ -35,6 +35,8 @@ from typing import Any
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
+from bench_common import cpu_model, write_docs_section  # noqa: E402
+
 from generator.widget import sha256_of  # noqa: E402
 from tests.browser.qa_site import (  # noqa: E402
     CHROMIUM,
@@ -194,14 +196,7 @@ def measure(
 
 
 def _machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model()
     chromium = subprocess.run(
         [str(CHROMIUM), "--version"], capture_output=True, text=True, check=False
     ).stdout.strip()
@@ -286,10 +281,7 @@ def _table(rows: list[Row], extra: dict[str, dict[str, float]], repeat: int, com
 
 
 def write_docs(text: str) -> None:
-    doc = DOCS.read_text(encoding="utf-8")
-    head, rest = doc.split(START, 1)
-    _, tail = rest.split(END, 1)
-    DOCS.write_text(f"{head}{START}\n{text}\n{END}{tail}", encoding="utf-8")
+    write_docs_section("browser", text)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,7 +18,6 @@ import hashlib
 import json
 import logging
 import os
-import platform
 import random
 import subprocess
 import sys
@@ -29,6 +28,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from bench_common import machine, write_docs_section
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -189,18 +190,6 @@ def measure(label: str, command: list[str], inner_time: bool) -> Measured:
     return Measured(label, seconds, peak, peak_process, detail)
 
 
-def machine() -> str:
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"`nproc` = {os.cpu_count()}, {model}, Python {platform.python_version()}"
-
-
 def table(results: list[Measured], size: int, compressed: int) -> str:
     floor, base = results[0], results[1]
     rows = [
@@ -251,12 +240,7 @@ def verdict(results: list[Measured]) -> str:
 
 
 def write_docs(text: str) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    doc = path.read_text()
-    start, end = "<!-- corpus:start -->", "<!-- corpus:end -->"
-    head, rest = doc.split(start, 1)
-    _, tail = rest.split(end, 1)
-    path.write_text(f"{head}{start}\n{text}\n{end}{tail}")
+    write_docs_section("corpus", text)
 
 
 def main() -> int:

@@ -11,8 +11,6 @@ test: timings belong in the docs, never in assertions. Needs the export extra (t
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -27,6 +25,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench_common import machine, write_docs_section  # noqa: E402
 
 from generator.qa.export import export_onnx, quantize_int8  # noqa: E402
 
@@ -43,18 +43,6 @@ def _median_ms(fn: Callable[[], Any], repeats: int) -> float:
         fn()
         times.append(1000 * (time.perf_counter() - began))
     return statistics.median(times)
-
-
-def _machine() -> str:
-    model = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{model}, {os.cpu_count()} logical CPUs (shared), Linux {platform.release()}"
 
 
 def run(repeats: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -134,7 +122,7 @@ def report(rows: list[dict[str, Any]], sizes: dict[str, Any], repeats: int, took
         [
             "Command: `python benchmarks/qa.py --repeats "
             f"{repeats} --write-docs` (took {took:.0f} s).",
-            f"Machine: {_machine()}; torch {torch.__version__}, "
+            f"Machine: {machine()}; torch {torch.__version__}, "
             f"onnxruntime {onnxruntime.__version__}.",
             "Model: full-size `MobileBertForQuestionAnswering(MobileBertConfig())`, "
             "random weights, "
@@ -154,12 +142,7 @@ def report(rows: list[dict[str, Any]], sizes: dict[str, Any], repeats: int, took
 
 
 def write_docs(text: str) -> None:
-    docs = ROOT / "docs" / "benchmarks.md"
-    content = docs.read_text(encoding="utf-8")
-    start, end = "<!-- qa:start -->", "<!-- qa:end -->"
-    head, rest = content.split(start, 1)
-    _, tail = rest.split(end, 1)
-    docs.write_text(f"{head}{start}\n{text}\n{end}{tail}", encoding="utf-8")
+    write_docs_section("qa", text)
 
 
 def main() -> int:

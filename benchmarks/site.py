@@ -10,13 +10,13 @@ run: load + validate, match graph, scores + pairs, render + write. Results go to
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import random
 import shutil
 import tempfile
 import time
 from pathlib import Path
+
+from bench_common import machine, write_docs_section
 
 from generator.build import PROJECT_ROOT, BuildOptions
 from generator.config import load_site_config
@@ -113,8 +113,7 @@ def main() -> None:
             "Command: `.venv/bin/python benchmarks/site.py --sizes "
             + " ".join(map(str, args.sizes))
             + " --write-docs`",
-            f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores "
-            "(shared, noisy), one process.",
+            f"Machine: {machine()}; one process.",
             "",
             "| artifacts | matches | files | load+validate s | match graph s | scores+pairs s "
             "| render+write s | total s | files/s rendering |",
@@ -126,12 +125,7 @@ def main() -> None:
         ]
     )
     if args.write_docs:
-        docs = PROJECT_ROOT / "docs" / "benchmarks.md"
-        text = docs.read_text()
-        start, end = "<!-- site:start -->", "<!-- site:end -->"
-        head, rest = text.split(start, 1)
-        _, tail = rest.split(end, 1)
-        docs.write_text(f"{head}{start}\n{table}\n{end}{tail}")
+        write_docs_section("site", table)
 
 
 if __name__ == "__main__":
