@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from collections.abc import Callable
@@ -55,3 +56,18 @@ capabilities:
 
 def minimal(name: str) -> str:
     return MINIMAL_RECORD.format(name=name)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """In CI (``UNFRAGILE_REQUIRE_BROWSER=1``, set by .ci/run) a skipped browser or JS test is a
+    failure: a missing Chromium or ``npm ci`` must not pass silently."""
+    outcome = yield
+    report = outcome.get_result()
+    if (
+        report.skipped
+        and os.environ.get("UNFRAGILE_REQUIRE_BROWSER")
+        and "tests/browser/" in item.nodeid.replace("\\", "/")
+    ):
+        report.outcome = "failed"
+        report.longrepr = f"skipped, but CI requires browser tests: {report.longrepr}"
