@@ -8,6 +8,7 @@ from pathlib import Path
 
 from generator.config import SiteConfig, load_site_config
 from generator.errors import Problems
+from generator.evidence_inputs import check_evidence_inputs
 from generator.matching import MatchGraph, build_match_graph
 from generator.pairs import Pair, resolve_pairs
 from generator.records import Artifact, load_records
@@ -44,6 +45,7 @@ def load_site(content_dir: Path, base_url: str | None = None) -> Site:
     if base_url is not None:
         config = config.with_base_url(base_url)
     records = load_records(content_dir, config, problems)
+    check_evidence_inputs(records, content_dir, problems)
     problems.raise_if_any()
     graph = build_match_graph(
         records, config.matching.min_similarity, config.matching.max_per_capability

@@ -171,3 +171,21 @@ def test_binary_signal_takes_only_yes_or_no(make_site: MakeSite) -> None:
     assert problems_of(content) == [
         "site/artifacts/m.yaml:11:20: signals.formats.value: a yes/no signal is 0, 1 or unknown"
     ]
+
+
+def test_evidence_inputs_are_checked_with_the_records(make_site: MakeSite) -> None:
+    content = make_site(
+        {
+            "m": minimal("M")
+            + "evidence:\n  qa:\n    model: some/model\n    examples: [qa.yaml]\n",
+            "d": minimal("D").replace("kind: model", "kind: dataset")
+            + "evidence:\n  corpus:\n    shards: ['shards/*.jsonl.zst']\n",
+        }
+    )
+    (content / "qa.yaml").write_text("examples:\n  - question: What?\n    answers: [x]\n")
+    messages = problems_of(content)
+    assert len(messages) >= 2
+    assert messages[0].startswith("site/artifacts/d.yaml:") and (
+        "evidence.corpus.shards: shards/*.jsonl.zst: the glob matched no files" in messages[0]
+    )
+    assert any(m.startswith("site/qa.yaml:2:") for m in messages)
