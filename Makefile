@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-dev
 BASE_STAMP := $(VENV)/.installed-base
 NPM_STAMP := node_modules/.installed
+# torch==2.13.0 (CPU) comes from the machine's local wheel folder when it has one; never let pip
+# resolve an unpinned torch from the index (that is a multi-GB CUDA build).
+PIP_FLAGS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels,)
 
 .PHONY: site test check lint format typecheck pytest jstest serve golden bench clean
 
@@ -14,11 +17,11 @@ $(BASE_STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet $(PIP_FLAGS) -e .
 	touch $(BASE_STAMP)
 
 $(STAMP): $(BASE_STAMP)
-	$(PY) -m pip install --quiet -e ".[dev,export]"
+	$(PY) -m pip install --quiet $(PIP_FLAGS) -e ".[dev,export]"
 	touch $(STAMP)
 
 $(NPM_STAMP): package.json package-lock.json
