@@ -6,9 +6,6 @@ import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import orjson
 
 from generator.cache import ContentCache
 from generator.errors import CountingHandler, StrictFailure
@@ -106,7 +103,3 @@ def _attach_counter() -> CountingHandler:
     counter = CountingHandler()
     root.addHandler(counter)
     return counter
-
-
-def dump_json(value: Any) -> str:
-    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2).decode() + "\n"
