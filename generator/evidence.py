@@ -2,17 +2,21 @@
 
 A record's ``evidence`` block names what to measure; the build turns it into a spec below and
 hands it, with an :class:`EvidenceEnv`, to the backend's ``compute_*`` function (imported lazily,
-so ``check`` never loads onnxruntime or dask). Backends return results that know how to render
-themselves into a JSON twin (``to_json``) and which files the site must ship (``site_files``).
+so ``check`` never loads onnxruntime or dask). Backends return results that render themselves
+into a JSON twin (``to_json``) and into their template partial.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING
 
 from generator.cache import ContentCache
+
+if TYPE_CHECKING:
+    from generator.corpus.evidence import CorpusEvidenceResult
+    from generator.qa.evidence import QAEvidenceResult
 
 
 @dataclass(frozen=True)
@@ -47,20 +51,9 @@ class CorpusEvidenceSpec:
     sample_note: str | None = None  # what the shards are, when they are not the full corpus
 
 
-class EvidenceResult(Protocol):
-    """What the build needs from any evidence result."""
-
-    def to_json(self) -> dict[str, Any]: ...
-
-    @property
-    def site_files(self) -> dict[str, Path]:
-        """Files to copy into the site: output path (relative to the page) -> source file."""
-        ...
-
-
 @dataclass
 class Evidence:
     """All evidence of one build, by artifact slug."""
 
-    qa: dict[str, Any] = field(default_factory=dict)
-    corpus: dict[str, Any] = field(default_factory=dict)
+    qa: dict[str, QAEvidenceResult] = field(default_factory=dict)
+    corpus: dict[str, CorpusEvidenceResult] = field(default_factory=dict)

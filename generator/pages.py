@@ -14,7 +14,7 @@ from generator.evidence import Evidence
 from generator.render import make_environment, render_page
 from generator.scores import MATCH_SIGNALS
 from generator.site import Site
-from generator.urls import absolute_url, compare_url, output_file
+from generator.urls import absolute_url, beside, compare_url, output_file
 from generator.views import (
     ArtifactView,
     CompareView,
@@ -109,13 +109,13 @@ def render_site(site: Site, evidence: Evidence, writer: SiteWriter, options: Bui
 
             widget = widget_for_qa(writer, view.url, qa, runtime)
             writer.write_text(
-                output_file(view.url).replace("index.html", "qa.json"),
+                beside(view.url, "qa.json"),
                 _json(qa.to_json()),
                 "qa evidence",
             )
         if corpus is not None:
             writer.write_text(
-                output_file(view.url).replace("index.html", "corpus.json"),
+                beside(view.url, "corpus.json"),
                 _json(corpus.to_json()),
                 "corpus evidence",
             )
@@ -162,7 +162,7 @@ def render_site(site: Site, evidence: Evidence, writer: SiteWriter, options: Bui
             view=comparison,
         )
         writer.write_text(
-            output_file(comparison.url).replace("index.html", "index.json"),
+            beside(comparison.url, "index.json"),
             _json(compare_json(config, comparison)),
             "compare.json",
         )

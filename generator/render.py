@@ -17,6 +17,7 @@ import orjson
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from generator.scores import points_text
 from generator.urls import relative_url
 from generator.views import PageMeta
 
@@ -40,17 +41,10 @@ def make_environment(templates_dir: Path) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["ld_json"] = ld_json
-    env.filters["points"] = _points
+    env.filters["points"] = points_text
     env.filters["number"] = _number
     env.filters["percent"] = lambda v: "unknown" if v is None else f"{round(100 * v)}%"
     return env
-
-
-def _points(value: float | None) -> str:
-    from generator.scores import display_score
-
-    shown = display_score(value)
-    return "unknown" if shown is None else str(shown)
 
 
 def _number(value: float | None) -> str:

@@ -159,3 +159,9 @@ def _combine(
 def display_score(value: float | None) -> int | None:
     """Whole points for pages; half up, so 37.5 shows as 38."""
     return None if value is None else math.floor(value + 0.5)
+
+
+def points_text(value: float | None, suffix: str = "") -> str:
+    """A score as pages print it: whole points, or "unknown"."""
+    shown = display_score(value)
+    return "unknown" if shown is None else f"{shown}{suffix}"

@@ -34,6 +34,13 @@ def absolute_url(base_url: str, path: str) -> str:
     return urljoin(base_url, path.lstrip("/"))
 
 
+def beside(page: str, name: str) -> str:
+    """Output path of the file ``name`` in the folder of the page at site path ``page``."""
+    if not page.endswith("/"):
+        raise ValueError(f"{page!r} is not a folder page")
+    return page.lstrip("/") + name
+
+
 def output_file(path: str) -> str:
     """The file a site path is written to, relative to the output folder."""
     rel = path.lstrip("/")

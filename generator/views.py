@@ -3,7 +3,7 @@ with ``StrictUndefined``: a typo in a template fails the build."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
@@ -13,7 +13,7 @@ from generator.markup import plain_text, render_markdown
 from generator.matching import Match
 from generator.pairs import Pair
 from generator.records import Artifact, Capability
-from generator.scores import ArtifactScore, DimensionScore, display_score
+from generator.scores import ArtifactScore, DimensionScore, display_score, points_text
 from generator.site import Site
 from generator.urls import absolute_url, artifact_url, compare_url
 from generator.verdict import leader, summary_sentence, verdict_sentence
@@ -49,9 +49,6 @@ class ArtifactView:
 
     def dimension(self, dim: str) -> DimensionScore:
         return self.score.dimensions[dim]
-
-    def dimension_points(self, dim: str) -> int | None:
-        return display_score(self.score.dimensions[dim].score)
 
 
 @dataclass(frozen=True)
@@ -108,8 +105,7 @@ def _capability(cap: Capability) -> CapabilityView:
 
 
 def _points(value: float | None) -> str:
-    shown = display_score(value)
-    return "unknown" if shown is None else f"{shown}/100"
+    return points_text(value, "/100")
 
 
 def _side(who: int | None) -> str | None:
@@ -187,7 +183,6 @@ class PageMeta:
     absolute_links: bool = False  # 404.html is served at any path: links from the base path
     dev_reload: bool = False
     stylesheets: tuple[str, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def canonical(self) -> str:

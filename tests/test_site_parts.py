@@ -79,3 +79,11 @@ def test_writer_swaps_whole_site(tmp_path: Path) -> None:
     second.commit()
     assert sorted(p.name for p in out.iterdir()) == ["new.html"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_beside_names_a_file_in_the_page_folder() -> None:
+    from generator.urls import beside
+
+    assert beside("/compare/a-vs-b/", "index.json") == "compare/a-vs-b/index.json"
+    with pytest.raises(ValueError, match="not a folder page"):
+        beside("/404.html", "x.json")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from generator.cache import hash_key
@@ -79,10 +78,6 @@ class CorpusEvidenceResult:
             "published": None if self.published is None else self.published.to_json(),
             "sample_note": self.sample_note,
         }
-
-    @property
-    def site_files(self) -> dict[str, Path]:
-        return {}
 
 
 def compute_corpus_evidence(spec: CorpusEvidenceSpec, env: EvidenceEnv) -> CorpusEvidenceResult:

@@ -8,7 +8,7 @@ bundled stand-in answers instead; the result names the model that actually produ
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -145,7 +145,6 @@ class QAEvidenceResult:
     latency: dict[str, Any]  # measured on the run that filled the cache
     parameters: int | None = None
     onnx_bytes: int = 0
-    site_files: dict[str, Path] = field(default_factory=dict)
 
     @property
     def sha_short(self) -> str:

@@ -73,7 +73,6 @@ def test_bundled_model_by_path(
     assert result.bundled and result.model_name == BUNDLED_NAME and result.fallback_reason is None
     assert result.onnx_path == ROOT / BUNDLED_DIR / "onnx" / "model.int8.onnx"
     assert result.tokenizer_path == ROOT / BUNDLED_DIR / "tokenizer.json"
-    assert result.site_files == {}
     rows = {e.id: e for e in result.sets[0].examples}
     assert (rows["year"].before[-5:], rows["year"].highlight) == ("d in ", "1873")
     assert rows["city"].answer == "<Fenrakdor>" and rows["city"].exact == 1  # punctuation
