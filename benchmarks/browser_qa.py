@@ -247,7 +247,8 @@ def _table(rows: list[Row], extra: dict[str, dict[str, float]], repeat: int, com
             f"here: wasm/native is {best:.1f}×–{worst1:.1f}×. The gap is the int8 matrix "
             "kernels (native ONNX Runtime uses the CPU's AVX2/AVX-512 int8 kernels; "
             "onnxruntime-web 1.30 ships one 128-bit WASM SIMD build, whose instruction set has "
-            "no 8-bit dot product), not the widget's own work: "
+            "no 8-bit dot product; the Relaxed SIMD dot product that would help is not in the "
+            "npm build, see `docs/qa-widget.md`), not the widget's own work: "
             "tokenizing, windowing and decoding cost a few ms per question (the tiny model's "
             "short-question row is nearly all of that fixed cost).",
         ]

@@ -163,6 +163,10 @@ class SyntheticExample:
     question: str
     answer: str  # "" when unanswerable
     answer_start: int
+    kind: str = "answer"  # "answer", or why there is none: "other", "missing", "stranger"
+    # Character spans of the sentences about the entity asked for (none for a stranger); training
+    # uses them for an auxiliary per-token target, nothing else reads them.
+    about: tuple[tuple[int, int], ...] = ()
 
 
 def _word(rng: random.Random, low: int = 2, high: int = 3) -> str:
@@ -199,8 +203,10 @@ class _Entity:
     values: dict[str, str]
 
 
-def _entity(rng: random.Random) -> _Entity:
-    if rng.random() < 0.5:
+def _entity(rng: random.Random, company: bool | None = None) -> _Entity:
+    if company is None:
+        company = rng.random() < 0.5
+    if company:
         name = f"{_word(rng)} {rng.choice(COMPANY_KINDS)}"
         facts = COMPANY_FACTS
     else:
@@ -210,9 +216,25 @@ def _entity(rng: random.Random) -> _Entity:
     return _Entity(name, facts, {a: _value(rng, a) for a in attrs})
 
 
-def make_example(rng: random.Random, ident: str, max_entities: int = 3) -> SyntheticExample:
-    """One passage of 1..max_entities entities with filler, and one question about it."""
-    entities = [_entity(rng) for _ in range(rng.randint(1, max_entities))]
+def make_example(
+    rng: random.Random,
+    ident: str,
+    max_entities: int = 3,
+    unanswerable: float = 0.35,
+    same_kind: float = 0.0,
+) -> SyntheticExample:
+    """One passage of 1..max_entities entities with filler, and one question about it.
+
+    ``unanswerable`` is the share of questions that try to be unanswerable (a few fall back to an
+    answerable one); ``same_kind`` the share of passages whose entities are all companies or all
+    people, so that an answer of the asked type belongs to several entities and only the name in
+    the question tells them apart (the training set uses more of those than the held-out set)."""
+    count = rng.randint(1, max_entities)
+    if count > 1 and same_kind and rng.random() < same_kind:
+        company = rng.random() < 0.5
+        entities = [_entity(rng, company) for _ in range(count)]
+    else:
+        entities = [_entity(rng) for _ in range(count)]
     sentences: list[tuple[str, _Entity | None, str]] = []  # text, entity, attribute
     for entity in entities:
         for attr, value in entity.values.items():
@@ -222,9 +244,19 @@ def make_example(rng: random.Random, ident: str, max_entities: int = 3) -> Synth
         sentences.append((rng.choice(FILLER), None, ""))
     rng.shuffle(sentences)
     passage = " ".join(text for text, _, _ in sentences)
+    starts = [0]
+    for text, _, _ in sentences:
+        starts.append(starts[-1] + len(text) + 1)
+
+    def about(entity: _Entity) -> tuple[tuple[int, int], ...]:
+        return tuple(
+            (starts[i], starts[i] + len(text))
+            for i, (text, owner, _) in enumerate(sentences)
+            if owner is entity
+        )
 
     target = rng.choice(entities)
-    if rng.random() < 0.35:
+    if rng.random() < unanswerable:
         # Unanswerable: ask for something the target lacks but a same-kind entity (or the target
         # under another name) has, so an answer of the right type sits in the passage.
         stated = [(e, a) for e in entities for a in e.values]
@@ -235,10 +267,10 @@ def make_example(rng: random.Random, ident: str, max_entities: int = 3) -> Synth
             absent = [e for e in others if attr not in e.values]
             if absent:
                 question = rng.choice(entity.facts[attr][1]).format(e=absent[0].name)
-                return SyntheticExample(ident, passage, question, "", -1)
+                return SyntheticExample(ident, passage, question, "", -1, "other", about(absent[0]))
         if missing and rng.random() < 0.3:
             question = rng.choice(entity.facts[rng.choice(missing)][1]).format(e=entity.name)
-            return SyntheticExample(ident, passage, question, "", -1)
+            return SyntheticExample(ident, passage, question, "", -1, "missing", about(entity))
         stranger = (
             f"{_word(rng)} {_word(rng)}"
             if entity.facts is PERSON_FACTS
@@ -246,37 +278,59 @@ def make_example(rng: random.Random, ident: str, max_entities: int = 3) -> Synth
         )
         if stranger not in passage:
             question = rng.choice(entity.facts[attr][1]).format(e=stranger)
-            return SyntheticExample(ident, passage, question, "", -1)
+            return SyntheticExample(ident, passage, question, "", -1, "stranger")
     attr = rng.choice(sorted(target.values))
     value = target.values[attr]
     question = rng.choice(target.facts[attr][1]).format(e=target.name)
     # Locate the value inside the sentence about (target, attr), not an equal value elsewhere.
-    offset = 0
-    for text, owner, sentence_attr in sentences:
+    for (text, owner, sentence_attr), offset in zip(sentences, starts, strict=False):
         if owner is target and sentence_attr == attr:
-            return SyntheticExample(ident, passage, question, value, offset + text.index(value))
-        offset += len(text) + 1
+            start = offset + text.index(value)
+            return SyntheticExample(ident, passage, question, value, start, "answer", about(target))
     raise AssertionError("the answer sentence is always present")
 
 
-def make_set(seed: int, count: int, prefix: str, max_entities: int = 3) -> list[SyntheticExample]:
+def make_set(
+    seed: int,
+    count: int,
+    prefix: str,
+    max_entities: int = 3,
+    unanswerable: float = 0.35,
+    same_kind: float = 0.0,
+) -> list[SyntheticExample]:
     rng = random.Random(seed)
-    return [make_example(rng, f"{prefix}-{i:04d}", max_entities) for i in range(count)]
+    return [
+        make_example(rng, f"{prefix}-{i:04d}", max_entities, unanswerable, same_kind)
+        for i in range(count)
+    ]
 
 
-def long_example(seed: int, ident: str, entities: int = 14) -> SyntheticExample:
-    """A passage of many entities (several hundred tokens) whose answer sits near the end."""
+def long_example(
+    seed: int, ident: str, entities: int = 14, answerable: bool = True, anywhere: bool = False
+) -> SyntheticExample:
+    """A passage of many entities (several hundred tokens, often more than one window).
+
+    The question is about one single-entity passage placed after ``entities`` others (the
+    answer sits near the end), or at a random place among them with ``anywhere``. With
+    ``answerable=False`` that question has no answer (a stranger's or a missing attribute), and
+    every window must abstain although each holds answers of the asked type."""
     rng = random.Random(seed)
     while True:
         example = make_example(rng, ident, max_entities=1)
-        if example.answer:
+        if bool(example.answer) == answerable:
             break
     padding = [make_example(rng, ident, max_entities=1).passage for _ in range(entities)]
-    head = " ".join(padding) + " "
+    at = rng.randint(0, entities) if anywhere else entities
+    head = "".join(f"{text} " for text in padding[:at])
+    tail = "".join(f" {text}" for text in padding[at:])
+    start = len(head) + example.answer_start if example.answer else -1
+    about = tuple((a + len(head), b + len(head)) for a, b in example.about)
     return SyntheticExample(
         ident,
-        head + example.passage,
+        head + example.passage + tail,
         example.question,
         example.answer,
-        len(head) + example.answer_start,
+        start,
+        example.kind,
+        about,
     )

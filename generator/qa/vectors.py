@@ -102,8 +102,8 @@ def _second_window_case() -> tuple[str, str, str]:
         ]
         * 12
     )
-    passage = filler + " Dorvel Works was founded in 1873. Kalo Systems is based in Fenrakdor."
-    return ("long-passage-second-window", "When was Dorvel Works founded?", passage)
+    passage = filler + " Birch Works was founded in 1873. Kalo Systems is based in Fenrakdor."
+    return ("long-passage-second-window", "When was Birch Works founded?", passage)
 
 
 def case_vector(pipeline: QAPipeline, ident: str, question: str, passage: str) -> dict[str, Any]:

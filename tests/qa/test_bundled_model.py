@@ -21,13 +21,14 @@ def pipeline(bundled_dir: Path, tokenizer: QATokenizer) -> QAPipeline:
 
 
 def test_held_out_synthetic_questions_are_answered_and_abstained(bundled_dir: Path) -> None:
-    # Measured when the model was trained: has-answer EM 0.68, no-answer EM 0.46, all 0.59
-    # (int8, batch 1). A broken tokenizer, window or decoding step drops these to ~0.
+    # Measured when the model was trained (int8, batch 1, 188 questions): has-answer EM 0.835,
+    # no-answer EM 0.945, all 0.878. A broken tokenizer, window or decoding step drops these to ~0.
     report = evaluate_dir(bundled_dir, bundled_dir / "heldout.yaml", threads=1)
-    assert report["has_answer"]["count"] >= 30 and report["no_answer"]["count"] >= 15
-    assert report["has_answer"]["exact"] >= 0.6, report
-    assert report["no_answer"]["exact"] >= 0.4, report
-    assert report["all"]["f1"] >= 0.55, report
+    assert report["has_answer"]["count"] >= 100 and report["no_answer"]["count"] >= 60
+    assert report["has_answer"]["exact"] >= 0.8, report
+    assert report["no_answer"]["exact"] >= 0.9, report
+    assert report["all"]["exact"] >= 0.85, report
+    assert report["all"]["f1"] >= 0.85, report
 
 
 @pytest.mark.parametrize(
@@ -36,7 +37,8 @@ def test_held_out_synthetic_questions_are_answered_and_abstained(bundled_dir: Pa
         ("heldout-0001", "9,411"),
         ("heldout-0002", "sculptor"),
         ("heldout-0005", "sailing boats"),
-        ("heldout-0007", "Byron"),
+        ("heldout-0010", "Colby"),
+        ("heldout-long-0", "radio receivers"),  # several windows
         ("heldout-0041", "1760"),
         ("heldout-0000", ""),  # unanswerable: abstains
         ("heldout-0003", ""),
@@ -69,10 +71,10 @@ def test_answer_in_the_second_window_of_a_long_passage(pipeline: QAPipeline) -> 
         ]
         * 12
     )
-    passage = filler + " Dorvel Works was founded in 1873. Kalo Systems is based in Fenrakdor."
-    prepared = pipeline.prepare("When was Dorvel Works founded?", passage)
+    passage = filler + " Birch Works was founded in 1873. Kalo Systems is based in Fenrakdor."
+    prepared = pipeline.prepare("When was Birch Works founded?", passage)
     assert len(prepared.passage_tokens.ids) > 384 and len(prepared.windows) == 2
-    answer = pipeline.answer("When was Dorvel Works founded?", passage)
+    answer = pipeline.answer("When was Birch Works founded?", passage)
     assert answer.answer == "1873" and passage[answer.start : answer.end] == "1873"
     assert answer.start is not None and answer.start > len(filler)
 

@@ -12,7 +12,7 @@ from generator.qa.resolve import BUNDLED_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = str(ROOT / BUNDLED_DIR)
-PASSAGE = "Dorvel Works was founded in 1873. Kalo Systems is based in Fenrakdor."
+PASSAGE = "Birch Works was founded in 1873. Kalo Systems is based in Fenrakdor."
 
 
 def test_single_question_as_json(capsys: pytest.CaptureFixture[str]) -> None:
@@ -22,7 +22,7 @@ def test_single_question_as_json(capsys: pytest.CaptureFixture[str]) -> None:
             "--model",
             MODEL,
             "--question",
-            "When was Dorvel Works founded?",
+            "When was Birch Works founded?",
             "--passage",
             PASSAGE,
             "--format",
@@ -31,7 +31,7 @@ def test_single_question_as_json(capsys: pytest.CaptureFixture[str]) -> None:
     )
     assert code == 0
     (row,) = json.loads(capsys.readouterr().out)
-    assert row["answer"] == "1873" and (row["start"], row["end"]) == (28, 32)
+    assert row["answer"] == "1873" and (row["start"], row["end"]) == (27, 31)
     assert row["abstained"] is False and row["score"] > row["null_score"]
     assert row["model"] == MODEL and len(row["model_sha256"]) == 64
 

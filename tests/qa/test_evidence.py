@@ -24,20 +24,20 @@ SMALL_SET = """\
 title: Small set
 passages:
   p: >-
-    Dorvel Works was founded in 1873. Dorvel Works was started by Amira Holt.
-    Kalo Systems is based in <Fenrakdor>. Many visitors arrive there every summer.
+    Birch Works was founded in 1873. Birch Works was started by <Amira Holt>.
+    Maple Systems is based in Glen. Many visitors arrive there every summer.
 examples:
   - id: year
     passage_id: p
-    question: When was Dorvel Works founded?
+    question: When was Birch Works founded?
     answers: ["1873"]
-  - id: city
+  - id: founder
     passage_id: p
-    question: Where is Kalo Systems based?
-    answers: [Fenrakdor]
-  - id: kalo-staff
+    question: Who founded Birch Works?
+    answers: [Amira Holt]
+  - id: maple-staff
     passage_id: p
-    question: How many people work at Kalo Systems?
+    question: How many people work at Maple Systems?
     unanswerable: true
 """
 
@@ -75,9 +75,9 @@ def test_bundled_model_by_path(
     assert result.tokenizer_path == ROOT / BUNDLED_DIR / "tokenizer.json"
     rows = {e.id: e for e in result.sets[0].examples}
     assert (rows["year"].before[-5:], rows["year"].highlight) == ("d in ", "1873")
-    assert rows["city"].answer == "<Fenrakdor>" and rows["city"].exact == 1  # punctuation
-    assert rows["kalo-staff"].abstained and rows["kalo-staff"].highlight == ""
-    assert rows["kalo-staff"].before == rows["kalo-staff"].passage
+    assert rows["founder"].answer == "<Amira Holt>" and rows["founder"].exact == 1  # punctuation
+    assert rows["maple-staff"].abstained and rows["maple-staff"].highlight == ""
+    assert rows["maple-staff"].before == rows["maple-staff"].passage
     data = result.to_json()
     assert data["model"]["name"] == BUNDLED_NAME and data["model"]["sha256"] == result.model_sha256
     assert data["totals"]["all"]["count"] == 3 and data["latency"]["questions"] == 3
@@ -155,7 +155,7 @@ def test_checkpoint_with_only_vocab_txt_gets_a_tokenizer(
     (model / "tokenizer.json").unlink()
     result = compute_qa_evidence(_spec(str(model), examples), env)
     assert result.tokenizer_path == model / "onnx" / "tokenizer.json"
-    assert result.sets[0].examples[1].answer == "<Fenrakdor>"
+    assert result.sets[0].examples[1].answer == "<Amira Holt>"
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "empty"])
@@ -224,7 +224,7 @@ def test_partial_renders_highlight_escapes_and_labels(env: EvidenceEnv, examples
     )
     html = jinja.get_template("partials/qa_evidence.html").render(qa=result)
     assert '<mark class="qa-mark">1873</mark>' in html
-    assert "&lt;Fenrakdor&gt;" in html and "<Fenrakdor>" not in html
+    assert "&lt;Amira Holt&gt;" in html and "<Amira Holt>" not in html
     assert "no answer" in html and "Stand-in model." in html
     assert "<code>csarron/not-here</code>" in html
     assert f"<code>{result.model_sha256[:12]}</code>" in html
