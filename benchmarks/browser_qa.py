@@ -223,7 +223,11 @@ def _table(rows: list[Row], extra: dict[str, dict[str, float]], repeat: int, com
         "",
         "Models (int8 ONNX): "
         + "; ".join(f"{name}, {e['model_bytes'] / 1e6:.1f} MB" for name, e in extra.items())
-        + (f" (bundled sha256 {sha256_of(BUNDLED_ONNX)[:12]}…)" if BUNDLED_ONNX.is_file() else "")
+        + (
+            f"; the bundled model's int8 file has sha256 {sha256_of(BUNDLED_ONNX)[:12]}…"
+            if BUNDLED_ONNX.is_file()
+            else ""
+        )
         + ".",
         "",
         "| model | question | windows | native 1 thr (ms) | wasm 1 thr (ms) | wasm/native 1 thr "
