@@ -92,7 +92,8 @@ def _long_case() -> tuple[str, str, str]:
     return ("long-passage", example.question, example.passage)
 
 
-def _second_window_case() -> tuple[str, str, str]:
+def second_window_case() -> tuple[str, str, str]:
+    """A passage of two windows whose answer is in the second (also used by the model tests)."""
     filler = " ".join(
         [
             "The river floods almost every spring.",
@@ -156,7 +157,7 @@ def build_vectors(
         OnnxBackend(model.onnx_path, threads=1),
         settings,
     )
-    chosen = list(cases) if cases is not None else [*CASES, _long_case(), _second_window_case()]
+    chosen = list(cases) if cases is not None else [*CASES, _long_case(), second_window_case()]
     errors = [
         ("error-empty-question", "   ", "Some passage."),
         ("error-empty-passage", "Who?", " \n "),

@@ -11,6 +11,7 @@ from generator.qa.backend import OnnxBackend
 from generator.qa.evaluate import evaluate_dir
 from generator.qa.examples import load_example_set
 from generator.qa.pipeline import QAPipeline
+from generator.qa.vectors import second_window_case
 from generator.qa.windows import DecodingSettings, QATokenizer
 
 
@@ -62,21 +63,12 @@ def test_specific_held_out_answers(
 
 
 def test_answer_in_the_second_window_of_a_long_passage(pipeline: QAPipeline) -> None:
-    filler = " ".join(
-        [
-            "The river floods almost every spring.",
-            "Many visitors arrive there every summer.",
-            "Its history is told in several books.",
-            "The region is known for its long winters.",
-        ]
-        * 12
-    )
-    passage = filler + " Birch Works was founded in 1873. Kalo Systems is based in Fenrakdor."
-    prepared = pipeline.prepare("When was Birch Works founded?", passage)
+    _, question, passage = second_window_case()
+    prepared = pipeline.prepare(question, passage)
     assert len(prepared.passage_tokens.ids) > 384 and len(prepared.windows) == 2
-    answer = pipeline.answer("When was Birch Works founded?", passage)
+    answer = pipeline.answer(question, passage)
     assert answer.answer == "1873" and passage[answer.start : answer.end] == "1873"
-    assert answer.start is not None and answer.start > len(filler)
+    assert answer.start is not None and answer.start > passage.index("Birch Works") - 1
 
 
 def test_non_ascii_and_emoji_offsets_point_into_the_original_text(pipeline: QAPipeline) -> None:
