@@ -32,7 +32,7 @@ from generator.evidence import CorpusEvidenceSpec, EvidenceEnv
 log = logging.getLogger(__name__)
 
 # Bump when any figure's meaning or computation changes: old cache entries then stop matching.
-CODE_VERSION = "corpus-stats/1"
+CODE_VERSION = "corpus-stats/2"  # 2: the compiled kernel and its text hash
 CACHE_NAMESPACE = "corpus"
 
 

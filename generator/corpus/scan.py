@@ -1,45 +1,38 @@
 """The engine: one part of one shard in, one :class:`CorpusPartial` out.
 
-Chosen by measurement (``docs/corpus.md``): DuckDB's ``read_json`` is quick for documents, bytes
-and characters but 2-5x slower once it must count words, and its sketches do not merge across
-workers; a plain loop over ``orjson`` documents spends most of its time in ``text.split()`` and
-per-document hashing. So the Python loop here does the minimum per document (parse, pick two
-fields, encode) and the rest runs over 4 MiB batches at once: byte lengths and CRC-32 through
-C-level ``map``, word counts as numpy comparisons over each subset's joined text, size buckets
-and HyperLogLog registers as array operations.
+Chosen by measurement (``docs/corpus.md``). Decoding every line into Python strings (``orjson``)
+already costs the whole one-core budget, and DuckDB slows down 2-5x once it counts words, with
+sketches that do not merge. So lines are read in place by the compiled scanner in
+:mod:`generator.corpus.kernel`, block by block as they are decompressed: it counts each
+Pile-shaped document straight into per-subset tables (counts, size histogram, HyperLogLog
+registers). A line it does not take - another key order, extra fields, anything invalid - is
+parsed here with ``orjson``: a document is fed back to the kernel re-encoded in the Pile shape;
+a bad line raises or is counted under ``--skip-bad-lines``.
 
-Memory is bounded by one batch (a few MiB of lines) plus the longest line, whatever the shard.
+Memory is bounded by one block (a few MiB) plus the longest line, whatever the shard.
 """
 
 from __future__ import annotations
 
 import logging
-import zlib
-from dataclasses import dataclass
-from itertools import accumulate
+from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 import orjson
 
+from generator.corpus import kernel
 from generator.corpus.errors import BadLineError, ShardReadError
 from generator.corpus.partials import (
     MAX_SKIPPED_EXAMPLES,
     CorpusPartial,
     FilePartial,
-    SubsetPartial,
 )
 from generator.corpus.shards import Part
-from generator.corpus.sketches import I64Array, U64Array, mix64
+from generator.corpus.sketches import REGISTERS, HyperLogLog, SizeHistogram
 from generator.corpus.streams import ProgressCallback, region_blocks, region_start
 
 log = logging.getLogger(__name__)
-
-
-BATCH_BYTES = 4 << 20  # lines are scanned in batches of at least this many bytes
-
-# ASCII whitespace as ``bytes.split()`` sees it: space, \t, \n, \v, \f, \r.
-_WHITESPACE = np.zeros(256, dtype=bool)
-_WHITESPACE[[0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D]] = True
 
 
 @dataclass(frozen=True)
@@ -52,118 +45,156 @@ def scan_part(
 ) -> CorpusPartial:
     """Statistics of every line in ``part``'s region (see :mod:`generator.corpus.streams`)."""
     shard = part.shard
-    result = CorpusPartial()
     file = FilePartial(path=shard.display, parts=1)
     file.compressed_bytes = shard.size if part.index == 0 else 0
-    result.files[shard.display] = file
-    cursor = _Cursor()
-    lines: list[bytes] = []
-    pending = 0
-    carry = b""
+    scanner = _Scanner(part, options, file)
+    carry: list[bytes] = []  # the start of a line whose newline has not been read yet
     for block in region_blocks(part, progress):
         file.stream_bytes += len(block)
-        pieces = block.split(b"\n")  # each block split on its own: no copy of the whole batch
-        pieces[0] = carry + pieces[0]
-        carry = pieces.pop()
-        lines += pieces
-        pending += len(block)
-        if pending >= BATCH_BYTES:  # big batches: numpy's per-call cost is paid rarely
-            _scan_lines(lines, cursor, part, options, result)
-            lines, pending = [], 0
+        first = block.find(b"\n")
+        if first < 0:
+            carry.append(block)
+            continue
+        # The line that straddles blocks is joined on its own; the rest is scanned in place.
+        head = b"".join([*carry, block[: first + 1]]) if carry else block
+        scanner.scan(head, 0, len(head) if carry else first + 1)
+        last = block.rfind(b"\n") + 1
+        scanner.scan(block, first + 1, last)
+        carry = [block[last:]] if last < len(block) else []
     if carry:  # a last line without its newline is still a line
-        lines.append(carry)
-    if lines:
-        _scan_lines(lines, cursor, part, options, result)
+        tail = b"".join(carry)
+        scanner.scan(tail, 0, len(tail))
     if part.index == 0 and file.stream_bytes == 0:
         raise ShardReadError(shard.display, "no data: the stream decompresses to nothing")
+    result = scanner.tables.to_partial()
+    result.files[shard.display] = file
     return result
 
 
 @dataclass
-class _Cursor:
-    """Where the next line starts, relative to the part's region."""
+class _Tables:
+    """The kernel's per-subset tables for one part (see :func:`kernel.scan_lines`)."""
 
-    offset: int = 0
-    line: int = 0  # lines before it in the region
+    rows: int = 32
+    width: int = 256  # longest subset name, in bytes
+    names: npt.NDArray[np.uint8] = field(init=False)
+    name_lengths: npt.NDArray[np.int64] = field(init=False)
+    totals: npt.NDArray[np.int64] = field(init=False)
+    buckets: npt.NDArray[np.int64] = field(init=False)
+    registers: npt.NDArray[np.uint8] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.names = np.zeros((self.rows, self.width), dtype=np.uint8)
+        self.name_lengths = np.full(self.rows, -1, dtype=np.int64)
+        self.totals = np.zeros((self.rows, kernel.TOTAL_COLUMNS), dtype=np.int64)
+        self.buckets = np.zeros((self.rows, kernel.MAX_BUCKETS), dtype=np.int64)
+        self.registers = np.zeros((self.rows, REGISTERS), dtype=np.uint8)
+
+    def scan(self, buf: npt.NDArray[np.uint8], position: int) -> tuple[int, int, int]:
+        """Run the kernel from ``position``, growing the tables whenever it asks for room."""
+        counted = 0
+        while True:
+            status, position, lines = kernel.scan_lines(
+                buf,
+                position,
+                kernel.KEYS,
+                self.names,
+                self.name_lengths,
+                self.totals,
+                self.buckets,
+                self.registers,
+                kernel.bucket_thresholds(),
+            )
+            counted += lines
+            if status != kernel.NAMES_FULL:
+                return status, position, counted
+            self._grow()
+
+    def _grow(self) -> None:
+        """Twice the rows when every row is used, else twice the name width."""
+        old = (self.names, self.name_lengths, self.totals, self.buckets, self.registers)
+        used = int(np.count_nonzero(self.name_lengths >= 0))
+        if used == self.rows:
+            self.rows *= 2
+        else:
+            self.width *= 2
+        self.__post_init__()
+        names, lengths, totals, buckets, registers = old
+        self.names[: names.shape[0], : names.shape[1]] = names
+        self.name_lengths[: lengths.size] = lengths
+        self.totals[: totals.shape[0]] = totals
+        self.buckets[: buckets.shape[0]] = buckets
+        self.registers[: registers.shape[0]] = registers
+
+    def to_partial(self) -> CorpusPartial:
+        result = CorpusPartial()
+        for row in np.flatnonzero(self.name_lengths >= 0).tolist():
+            name = bytes(self.names[row, : self.name_lengths[row]]).decode()
+            totals = self.totals[row].tolist()
+            subset = result.subset(name)
+            subset.documents = totals[kernel.DOCUMENTS]
+            subset.bytes = totals[kernel.BYTES]
+            subset.characters = totals[kernel.CHARACTERS]
+            subset.words = totals[kernel.WORDS]
+            filled = np.flatnonzero(self.buckets[row])
+            subset.sizes = SizeHistogram(
+                counts=dict(zip(filled.tolist(), self.buckets[row, filled].tolist(), strict=True)),
+                count=totals[kernel.DOCUMENTS],
+                total=totals[kernel.BYTES],
+                minimum=totals[kernel.MINIMUM] if totals[kernel.DOCUMENTS] else None,
+                maximum=totals[kernel.MAXIMUM] if totals[kernel.DOCUMENTS] else None,
+            )
+            subset.distinct = HyperLogLog(self.registers[row].copy())
+        return result
 
 
-def _scan_lines(
-    lines: list[bytes],
-    cursor: _Cursor,
-    part: Part,
-    options: ScanOptions,
-    result: CorpusPartial,
-) -> None:
-    """Add ``lines`` to ``result`` and move ``cursor`` past them."""
-    loads = orjson.loads
-    groups: dict[str, tuple[list[bytes], list[int]]] = {}  # name -> (UTF-8 texts, characters)
-    file = result.files[part.shard.display]
-    line_offsets: list[int] | None = None  # computed once, when the first bad line needs it
-    documents = 0
-    for index, line in enumerate(lines):
+class _Scanner:
+    """Feeds batches of whole lines to the kernel; parses the lines it does not take."""
+
+    def __init__(self, part: Part, options: ScanOptions, file: FilePartial) -> None:
+        self.part = part
+        self.options = options
+        self.file = file
+        self.tables = _Tables()
+        self.offset = 0  # where the next batch starts, relative to the part's region
+        self.line = 0  # lines before it in the region
+
+    def scan(self, data: bytes, start: int, end: int) -> None:
+        """Count the lines of ``data[start:end]`` (whole lines; the last may lack its newline)."""
+        buf = np.frombuffer(data, dtype=np.uint8, count=end)
+        self.offset -= start  # offsets below are positions in ``data``
+        position = start
+        while position < end:
+            status, stop, lines = self.tables.scan(buf, position)
+            self.file.lines += lines
+            self.file.documents += lines
+            self.line += lines
+            if status == kernel.END:
+                break
+            newline = data.find(b"\n", stop, end)
+            line_end = end if newline < 0 else newline
+            self._other_line(data[stop:line_end], self.offset + stop)
+            self.file.lines += 1
+            self.line += 1
+            position = line_end + 1
+        self.offset += end
+
+    def _other_line(self, line: bytes, offset: int) -> None:
+        """A line not in the kernel's shape: a document in another JSON form, or a bad line."""
         try:
-            doc = loads(line)
+            doc = orjson.loads(line)
             text = doc["text"]
             name = doc["meta"]["pile_set_name"]
             if type(text) is not str or type(name) is not str:
                 raise TypeError
-            encoded = text.encode()
-        except (orjson.JSONDecodeError, KeyError, TypeError, IndexError, UnicodeEncodeError):
-            if line_offsets is None:
-                line_offsets = [0, *accumulate(len(x) + 1 for x in lines)]
-            where = (cursor.offset + line_offsets[index], cursor.line + index)
-            _bad_line(line, where, part, options, file)
-            continue
-        group = groups.get(name)
-        if group is None:
-            group = groups[name] = ([], [])
-        group[0].append(encoded)
-        group[1].append(len(text))
-        documents += 1
-    file.lines += len(lines)
-    file.documents += documents
-    for name, (texts, characters) in groups.items():
-        _add_subset(result.subset(name), texts, characters)
-    cursor.offset += sum(map(len, lines)) + len(lines)
-    cursor.line += len(lines)
-
-
-def count_words(texts: list[bytes]) -> int:
-    """Runs of non-whitespace bytes (ASCII whitespace, as ``bytes.split()``) over all ``texts``.
-
-    The texts are joined with single spaces, so no word spans two documents; a word starts at
-    every solid byte that follows a whitespace byte. Comparisons are ~40x faster than a lookup
-    table in numpy, so bytes above the space are taken as solid and only the (rare) control
-    bytes are looked up.
-    """
-    joined = np.frombuffer(b" " + b" ".join(texts), dtype=np.uint8)
-    solid = joined > 0x20
-    control = np.flatnonzero(joined < 0x20)
-    solid[control] = ~_WHITESPACE[joined[control]]
-    return int(np.count_nonzero(solid[1:] > solid[:-1]))
-
-
-def text_hashes(texts: list[bytes], sizes: I64Array) -> U64Array:
-    """A 64-bit hash of each text: its CRC-32 beside its length, then mixed.
-
-    CRC-32 is a C loop in zlib, about 4x faster here than an 8-byte BLAKE2b per document and
-    the same in every process (unlike ``hash()``). Two different texts collide only when both
-    the checksum and the length agree: on the full Pile (~2e8 documents) that merges a few
-    thousand pairs, far below HyperLogLog's own 0.8 % error. The mixing spreads the bits.
-    """
-    checksums = np.fromiter(map(zlib.crc32, texts), dtype=np.uint64, count=len(texts))
-    lengths = sizes.astype(np.uint64) & np.uint64(0xFFFFFFFF)
-    return mix64((lengths << np.uint64(32)) | checksums)
-
-
-def _add_subset(subset: SubsetPartial, texts: list[bytes], characters: list[int]) -> None:
-    sizes = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    subset.documents += len(texts)
-    subset.bytes += int(sizes.sum())
-    subset.characters += sum(characters)
-    subset.words += count_words(texts)
-    subset.sizes.add_many(sizes)
-    subset.distinct.add_hashes(text_hashes(texts, sizes))
+            canonical = orjson.dumps({"text": text, "meta": {"pile_set_name": name}})
+        except (orjson.JSONDecodeError, KeyError, TypeError, IndexError):
+            _bad_line(line, (offset, self.line), self.part, self.options, self.file)
+            return
+        status, _, lines = self.tables.scan(np.frombuffer(canonical, dtype=np.uint8), 0)
+        if status != kernel.END or lines != 1:  # orjson's output is always in the fast shape
+            raise AssertionError(f"kernel refused orjson's encoding of {canonical[:80]!r}")
+        self.file.documents += 1
 
 
 def _bad_line(

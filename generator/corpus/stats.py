@@ -141,14 +141,15 @@ def compute_corpus_stats(
     skip_bad_lines: bool = False,
     show_progress: bool = False,
     part_bytes: int | None = None,
+    processes: bool = False,
 ) -> CorpusStats:
     """Statistics of every Pile-format shard that ``paths`` (files, folders, globs) name.
 
-    ``workers``: processes on this machine (default: all cores, or this process alone for
-    inputs under 32 MiB). ``scheduler``: a ``dask.distributed`` scheduler address (or a
-    ``Client``); its workers must see the same paths. Nothing is written anywhere: the result
-    is returned whole or an error is raised. ``part_bytes``: how to cut large shards (default:
-    about four parts per core, 8-64 MiB each).
+    ``workers``: threads on this machine (default: all cores, or one for inputs under 32 MiB);
+    worker processes instead when ``processes`` is set. ``scheduler``: a ``dask.distributed``
+    scheduler address (or a ``Client``); its workers must see the same paths. Nothing is written
+    anywhere: the result is returned whole or an error is raised. ``part_bytes``: how to cut
+    large shards (default: about four parts per core, 8-64 MiB each).
     """
     shards = load_shards(expand_paths(paths, base), display_base=base)
     if not shards:
@@ -157,7 +158,7 @@ def compute_corpus_stats(
         total = sum(s.size for s in shards)
         part_bytes = auto_part_bytes(total, workers or os.cpu_count() or 1)
     parts = plan_parts(shards, part_bytes)
-    executor = make_executor(workers=workers, scheduler=scheduler, parts=parts)
+    executor = make_executor(workers=workers, scheduler=scheduler, parts=parts, processes=processes)
     log.info(
         "corpus: %d shard(s), %d part(s), %d bytes, %s",
         len(shards),

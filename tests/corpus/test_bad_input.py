@@ -188,6 +188,7 @@ def test_cli_skip_bad_lines_reports_counts_in_json_and_table(
     [
         (["--workers", "0"], "error: --workers must be at least 1, got 0"),
         (["--workers", "2", "--scheduler", "tcp://x:1"], "error: --workers and --scheduler"),
+        (["--processes", "--scheduler", "tcp://x:1"], "error: --processes and --scheduler"),
     ],
 )
 def test_cli_rejects_bad_options(

@@ -1,4 +1,4 @@
-"""A local process pool and a Dask cluster give exactly what one process gives."""
+"""Local threads, a local process pool and a Dask cluster give exactly what one thread gives."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from generator.corpus.executors import (
     DaskExecutor,
     InProcessExecutor,
     LocalPoolExecutor,
+    LocalThreadsExecutor,
     make_executor,
 )
 from generator.corpus.stats import compute_corpus_stats
@@ -39,11 +40,12 @@ def _shards(write_shard: WriteShard) -> list[str]:
     ]
 
 
-def test_pool_and_in_process_agree(write_shard: WriteShard) -> None:
+def test_threads_pool_and_in_process_agree(write_shard: WriteShard) -> None:
     paths = _shards(write_shard)
     one = compute_corpus_stats(paths, workers=1, part_bytes=8 << 10)
-    pool = compute_corpus_stats(paths, workers=2, part_bytes=8 << 10)
-    assert one == pool
+    threads = compute_corpus_stats(paths, workers=3, part_bytes=8 << 10)
+    pool = compute_corpus_stats(paths, workers=2, part_bytes=8 << 10, processes=True)
+    assert one == threads == pool
     assert one.total.documents == 600
 
 
@@ -64,7 +66,11 @@ def test_a_worker_error_reaches_the_caller_intact(
     lines = encode(make_docs(50, seed=4)).splitlines(keepends=True)
     lines[41] = b"{broken\n"
     path = str(write_shard("bad.jsonl", b"".join(lines)))
-    for executor in ({"workers": 2}, {"scheduler": dask_client}):
+    for executor in (
+        {"workers": 2},
+        {"workers": 2, "processes": True},
+        {"scheduler": dask_client},
+    ):
         with pytest.raises(BadLineError) as caught:
             compute_corpus_stats([path], part_bytes=1 << 10, **executor)
         assert (caught.value.path, caught.value.line) == (path, 42)
@@ -75,7 +81,13 @@ def test_small_inputs_run_in_this_process(write_shard: WriteShard) -> None:
 
     parts = plan_parts(load_shards([write_shard("a.jsonl", make_docs(10))]))
     assert isinstance(make_executor(workers=None, scheduler=None, parts=parts), InProcessExecutor)
-    assert isinstance(make_executor(workers=4, scheduler=None, parts=parts * 3), LocalPoolExecutor)
+    assert isinstance(
+        make_executor(workers=4, scheduler=None, parts=parts * 3), LocalThreadsExecutor
+    )
+    assert isinstance(
+        make_executor(workers=4, scheduler=None, parts=parts * 3, processes=True),
+        LocalPoolExecutor,
+    )
     assert isinstance(
         make_executor(workers=None, scheduler="tcp://h:8786", parts=parts), DaskExecutor
     )
@@ -89,7 +101,7 @@ def test_progress_counts_every_byte_once(write_shard: WriteShard) -> None:
     shards = load_shards([Path(p) for p in _shards(write_shard)])
     parts = plan_parts(shards, part_bytes=8 << 10)
     total = sum(s.size for s in shards)
-    for executor in (InProcessExecutor(), LocalPoolExecutor(2)):
+    for executor in (InProcessExecutor(), LocalThreadsExecutor(2), LocalPoolExecutor(2)):
         progress = ByteProgress(total, enabled=False)
         executor.run(parts, ScanOptions(), progress)
         assert progress.done == total, executor

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.corpus.partials import CorpusPartial
-from generator.corpus.scan import ScanOptions, count_words, scan_part
+from generator.corpus.scan import ScanOptions, scan_part
 from generator.corpus.shards import load_shards, plan_parts, split_evenly, zstd_frame_starts
 from generator.corpus.stats import CorpusStats, compute_corpus_stats
 from tests.corpus.helpers import NAMES, WriteShard, encode, make_docs, reference_figures
@@ -60,7 +60,7 @@ def test_a_last_line_without_newline_is_counted(write_shard: WriteShard) -> None
     assert CorpusStats.from_partial(scan_whole(path)).total.documents == 5
 
 
-def test_words_are_runs_of_non_whitespace() -> None:
+def test_words_are_runs_of_non_whitespace(write_shard: WriteShard) -> None:
     texts = [
         "",
         "  ",
@@ -70,8 +70,9 @@ def test_words_are_runs_of_non_whitespace() -> None:
         "nbsp\u00a0is\u2003solid",
         "x\x01y",
     ]
-    encoded = [t.encode() for t in texts]
-    assert count_words(encoded) == sum(len(t.split()) for t in encoded) == 11
+    path = write_shard("w.jsonl", [("Pile-CC", t) for t in texts])
+    stats = CorpusStats.from_partial(scan_whole(path))
+    assert stats.total.words == sum(len(t.encode().split()) for t in texts) == 11
 
 
 @pytest.mark.parametrize("pieces", [2, 3, 7, 40])
