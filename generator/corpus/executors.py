@@ -23,8 +23,14 @@ import multiprocessing
 import os
 import queue
 import threading
-from collections.abc import Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from collections.abc import Callable, Sequence
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from types import TracebackType
 from typing import Any, Protocol
 
@@ -103,6 +109,33 @@ class InProcessExecutor:
         return "in this process"
 
 
+def _largest_first(parts: Sequence[Part]) -> list[Part]:
+    """Largest parts first, so one big shard does not start last and run alone."""
+    return sorted(parts, key=lambda p: p.end - p.start, reverse=True)
+
+
+def _merge_as_done(
+    pending: set[Future[CorpusPartial]],
+    tick: Callable[[], None] | None = None,
+    timeout: float | None = None,
+) -> CorpusPartial:
+    """Merge partials as they finish (``tick`` after every wait); on an error, cancel the rest
+    and raise it."""
+    total = CorpusPartial()
+    try:
+        while pending:
+            done, pending = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
+            if tick is not None:
+                tick()
+            for future in done:
+                total.merge(future.result())
+    except BaseException:
+        for future in pending:
+            future.cancel()
+        raise
+    return total
+
+
 class LocalThreadsExecutor:
     """``workers`` threads in this process; progress moves with every block read."""
 
@@ -112,21 +145,12 @@ class LocalThreadsExecutor:
     def run(
         self, parts: Sequence[Part], options: ScanOptions, progress: ByteProgress
     ) -> CorpusPartial:
-        total = CorpusPartial()
         with ThreadPoolExecutor(self.workers, thread_name_prefix="corpus") as pool:
-            # Largest parts first, so one big shard does not start last and run alone.
-            ordered = sorted(parts, key=lambda p: p.end - p.start, reverse=True)
-            pending = {pool.submit(scan_part, part, options, progress.advance) for part in ordered}
-            try:
-                while pending:
-                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        total.merge(future.result())
-            except BaseException:
-                for future in pending:
-                    future.cancel()
-                raise
-        return total
+            pending = {
+                pool.submit(scan_part, part, options, progress.advance)
+                for part in _largest_first(parts)
+            }
+            return _merge_as_done(pending)
 
     def describe(self) -> str:
         return f"{self.workers} threads"
@@ -152,7 +176,6 @@ class LocalPoolExecutor:
     def run(
         self, parts: Sequence[Part], options: ScanOptions, progress: ByteProgress
     ) -> CorpusPartial:
-        total = CorpusPartial()
         context = _pool_context()
         reports: Any = context.Queue()  # bytes read, posted by the workers
         with ProcessPoolExecutor(
@@ -161,19 +184,10 @@ class LocalPoolExecutor:
             initializer=_start_worker,
             initargs=(reports,),
         ) as pool:
-            # Largest parts first, so one big shard does not start last and run alone.
-            ordered = sorted(parts, key=lambda p: p.end - p.start, reverse=True)
-            pending = {pool.submit(_scan_reporting, part, options) for part in ordered}
-            try:
-                while pending:
-                    done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
-                    _drain(reports, progress)
-                    for future in done:
-                        total.merge(future.result())
-            except BaseException:
-                for future in pending:
-                    future.cancel()
-                raise
+            pending = {
+                pool.submit(_scan_reporting, part, options) for part in _largest_first(parts)
+            }
+            total = _merge_as_done(pending, tick=lambda: _drain(reports, progress), timeout=0.25)
         _drain(reports, progress)  # the workers have exited: everything they posted is here
         reports.close()
         return total

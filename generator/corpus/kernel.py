@@ -157,14 +157,26 @@ def _skip_space(buf: U8Array, i: int, n: int) -> int:
 
 
 @_compiled(inline="always")
-def _literal(buf: U8Array, i: int, n: int, word: U8Array) -> int:
-    """``i`` past ``word`` if the bytes at ``i`` spell it, else -1."""
+def _token(buf: U8Array, i: int, n: int, byte: int) -> int:
+    """Past ``byte`` if it comes next after JSON whitespace at ``i``, else -1 (also for -1)."""
+    if i < 0:
+        return -1
+    i = _skip_space(buf, i, n)
+    return i + 1 if i < n and buf[i] == byte else -1
+
+
+@_compiled(inline="always")
+def _key(buf: U8Array, i: int, n: int, word: U8Array) -> int:
+    """Past ``"word":`` (with JSON whitespace around) at ``i``, else -1 (also for -1)."""
+    if i < 0:
+        return -1
+    i = _skip_space(buf, i, n)
     if i + word.size > n:
         return -1
     for j in range(word.size):
         if buf[i + j] != word[j]:
             return -1
-    return i + word.size
+    return _token(buf, i + word.size, n, 0x3A)
 
 
 @_compiled(inline="always")
@@ -390,54 +402,20 @@ def scan_lines(
     lines = 0
     low_mask = np.uint64((1 << _HASH_BITS) - 1)
     while position < n:
-        i = _skip_space(buf, position, n)
-        if i >= n or buf[i] != 0x7B:  # {
+        i = _key(buf, _token(buf, position, n, 0x7B), n, key_text)  # {"text":
+        i = _token(buf, i, n, 0x22)  # the text's opening quote
+        if i < 0:
             return OTHER_LINE, position, lines
-        i = _literal(buf, _skip_space(buf, i + 1, n), n, key_text)  # "text"
+        i, size, chars, words, digest = _text(buf, i, n)
+        i = _key(buf, _token(buf, i, n, 0x2C), n, key_meta)  # , "meta":
+        i = _key(buf, _token(buf, i, n, 0x7B), n, key_name)  # {"pile_set_name":
+        name_start = _token(buf, i, n, 0x22)
+        name_stop = _name_end(buf, name_start, n) if name_start >= 0 else -1
+        i = _token(buf, _token(buf, name_stop + 1, n, 0x7D), n, 0x7D) if name_stop >= 0 else -1
         if i < 0:
             return OTHER_LINE, position, lines
         i = _skip_space(buf, i, n)
-        if i >= n or buf[i] != 0x3A:  # :
-            return OTHER_LINE, position, lines
-        i = _skip_space(buf, i + 1, n)
-        if i >= n or buf[i] != 0x22:
-            return OTHER_LINE, position, lines
-        i, size, chars, words, digest = _text(buf, i + 1, n)
-        if i < 0:
-            return OTHER_LINE, position, lines
-        i = _skip_space(buf, i, n)
-        if i >= n or buf[i] != 0x2C:  # ,
-            return OTHER_LINE, position, lines
-        i = _literal(buf, _skip_space(buf, i + 1, n), n, key_meta)  # "meta"
-        if i < 0:
-            return OTHER_LINE, position, lines
-        i = _skip_space(buf, i, n)
-        if i >= n or buf[i] != 0x3A:
-            return OTHER_LINE, position, lines
-        i = _skip_space(buf, i + 1, n)
-        if i >= n or buf[i] != 0x7B:
-            return OTHER_LINE, position, lines
-        i = _literal(buf, _skip_space(buf, i + 1, n), n, key_name)  # "pile_set_name"
-        if i < 0:
-            return OTHER_LINE, position, lines
-        i = _skip_space(buf, i, n)
-        if i >= n or buf[i] != 0x3A:
-            return OTHER_LINE, position, lines
-        i = _skip_space(buf, i + 1, n)
-        if i >= n or buf[i] != 0x22:
-            return OTHER_LINE, position, lines
-        name_start = i + 1
-        name_stop = _name_end(buf, name_start, n)
-        if name_stop < 0:
-            return OTHER_LINE, position, lines
-        i = _skip_space(buf, name_stop + 1, n)
-        if i >= n or buf[i] != 0x7D:  # }
-            return OTHER_LINE, position, lines
-        i = _skip_space(buf, i + 1, n)
-        if i >= n or buf[i] != 0x7D:
-            return OTHER_LINE, position, lines
-        i = _skip_space(buf, i + 1, n)
-        if i < n and buf[i] != 0x0A:
+        if i < n and buf[i] != 0x0A:  # anything but JSON whitespace before the newline
             return OTHER_LINE, position, lines
 
         # Which subset: a linear search over the few names seen (22 in the Pile).
