@@ -211,3 +211,20 @@ def test_cli_json_matches_the_reference(
     assert data["total"]["documents"] == expected.documents
     assert data["total"]["bytes"] == expected.bytes
     assert sum(s["documents"] for s in data["subsets"].values()) == expected.documents
+
+
+@pytest.mark.parametrize("name", ["big.jsonl", "big.jsonl.zst"])
+def test_a_bad_line_after_a_line_that_spans_blocks_is_located_exactly(
+    write_shard: WriteShard, name: str
+) -> None:
+    huge = encode([("Pile-CC", "word " * (1 << 20))])  # 5 MiB: longer than any read block
+    lines = [GOOD_LINES[0], huge, b"{broken\n", GOOD_LINES[1]]
+    path = write_shard(name, b"".join(lines))
+    with pytest.raises(BadLineError) as caught:
+        stats_of(path)
+    assert (caught.value.line, caught.value.offset) == (3, len(lines[0]) + len(lines[1]))
+    counted = compute_corpus_stats([str(path)], workers=1, skip_bad_lines=True)
+    assert counted.total.documents == 3
+    assert counted.total.words == reference_figures([("Pile-CC", "word " * (1 << 20))]).words + sum(
+        reference_figures([d]).words for d in make_docs(3, seed=9)[:2]
+    )
