@@ -358,7 +358,7 @@ def main() -> int:
                 "shared machine (other engineers' jobs ran at the same time: 1-minute load "
                 f"average {load_before:.1f} before the runs, {load_after:.1f} after), so compare "
                 "ratios within this table, not absolute times. Times exclude interpreter start; "
-                "the pool's include starting its worker processes, Dask's exclude starting the "
+                "the local processes' include starting them, Dask's exclude starting the "
                 "cluster (workers started without `MALLOC_TRIM_THRESHOLD_`, as `docs/corpus.md` "
                 "recommends). Peak RSS is summed over each run's processes.",
             ]
