@@ -116,18 +116,6 @@ class SizeHistogram:
         }
 
 
-def mix64(values: U64Array) -> U64Array:
-    """splitmix64's finaliser: spreads every input bit over the whole word."""
-    with np.errstate(over="ignore"):
-        z = values.astype(np.uint64, copy=True)
-        z ^= z >> np.uint64(30)
-        z *= np.uint64(0xBF58476D1CE4E5B9)
-        z ^= z >> np.uint64(27)
-        z *= np.uint64(0x94D049BB133111EB)
-        z ^= z >> np.uint64(31)
-    return z
-
-
 @dataclass
 class HyperLogLog:
     """Dense HyperLogLog registers (one byte each); merge is an element-wise maximum."""
