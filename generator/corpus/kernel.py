@@ -192,6 +192,15 @@ def _feed(
 
 
 @_compiled(inline="always")
+def _word(solid: bool, words: int, white: bool) -> tuple[bool, int]:
+    """After one decoded byte: whether it was solid, and the words so far (a word starts at a
+    solid byte after whitespace)."""
+    if white:
+        return False, words
+    return True, words if solid else words + 1
+
+
+@_compiled(inline="always")
 def _load8(buf: U8Array, i: int) -> np.uint64:
     """The little-endian 64-bit word at ``buf[i:i+8]``.
 
@@ -268,19 +277,14 @@ def _text(buf: U8Array, i: int, n: int) -> tuple[int, int, int, int, np.uint64]:
             i += 1
             size += 1
             chars += 1
-            if c == 0x20:
-                solid = False
-            elif not solid:
-                solid = True
-                words += 1
+            solid, words = _word(solid, words, c == 0x20)
             state, block, filled = _feed(state, block, filled, c)
             continue
-        c = buf[i]
         if c == 0x22:
             return i + 1, size, chars, words, _finish(state, block, size)
         if c < 0x20:
             break  # a raw control byte: not JSON
-        if c == 0x5C:
+        if c == 0x5C:  # an escape, decoded inline (a helper function measured 8 % slower)
             if i + 1 >= n:
                 break
             e = buf[i + 1]
@@ -316,16 +320,10 @@ def _text(buf: U8Array, i: int, n: int) -> tuple[int, int, int, int, np.uint64]:
             chars += 1
             if point < 0x80:
                 size += 1
-                if point == 0x20 or 0x09 <= point <= 0x0D:
-                    solid = False
-                elif not solid:
-                    solid = True
-                    words += 1
+                solid, words = _word(solid, words, point == 0x20 or 0x09 <= point <= 0x0D)
                 state, block, filled = _feed(state, block, filled, point)
                 continue
-            if not solid:
-                solid = True
-                words += 1
+            solid, words = _word(solid, words, False)
             if point < 0x800:
                 size += 2
                 state, block, filled = _feed(state, block, filled, 0xC0 | (point >> 6))
@@ -345,9 +343,7 @@ def _text(buf: U8Array, i: int, n: int) -> tuple[int, int, int, int, np.uint64]:
             break
         size += count
         chars += 1
-        if not solid:
-            solid = True
-            words += 1
+        solid, words = _word(solid, words, False)
         for k in range(i, i + count):
             state, block, filled = _feed(state, block, filled, buf[k])
         i += count
