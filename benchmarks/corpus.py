@@ -7,7 +7,7 @@ frames) in a temporary folder, then in one run measures, each in its own process
 * a plain ``zstandard`` + ``orjson`` loop computing the same statistics (the baseline);
 * the project with 1 worker, with all local cores (threads, the default; and processes), and
   through Dask with 2 workers;
-* the project's one-time start in a fresh process (imports, loading the compiled kernel).
+* the project's one-time start in a fresh process (imports, loading the compiled scanner).
 
 It reports MB/s of uncompressed JSON lines and peak RSS (summed over the run's processes) and,
 with ``--write-docs``, writes the table into ``docs/benchmarks.md`` between the corpus markers.
@@ -107,14 +107,12 @@ def baseline(path: Path) -> dict[str, Any]:
 
 
 def startup() -> dict[str, Any]:
-    """Seconds to import the engine and to load its compiled kernel (from numba's disk cache)."""
+    """Seconds to import the engine and to load its compiled scanner (from the cache)."""
     start = time.perf_counter()
-    import numpy as np
-
     from generator.corpus.scan import _Tables
 
     imported = time.perf_counter()
-    _Tables().scan(np.frombuffer(b'{"text": "a", "meta": {"pile_set_name": "A"}}', np.uint8), 0)
+    _Tables().scan(b'{"text": "a", "meta": {"pile_set_name": "A"}}', 0)
     loaded = time.perf_counter()
     return {"import": imported - start, "load": loaded - imported}
 
@@ -124,7 +122,7 @@ def project(
 ) -> dict[str, Any]:
     from generator.corpus.stats import compute_corpus_stats
 
-    if warm:  # load the compiled kernel before the clock starts: the steady-state rate
+    if warm:  # load the compiled scanner before the clock starts: the steady-state rate
         startup()
 
     if dask_workers:
@@ -233,9 +231,10 @@ def table(results: list[Measured], size: int, compressed: int) -> str:
     )
 
 
-def verdict(results: list[Measured]) -> str:
+def verdict(by: dict[str, Measured], project_runs: list[Measured]) -> str:
     """The issue's targets, checked against this run's numbers."""
-    floor, base, one, every, _, on_dask, one_warm, every_warm = results
+    floor, base, one, every = by["floor"], by["baseline"], by["one"], by["threads"]
+    on_dask, one_warm, every_warm = by["dask"], by["one-warm"], by["threads-warm"]
     checks = [
         ("one worker ≥ 0.5× the floor", floor.seconds / one.seconds, 0.5),
         ("one worker ≥ 3× the baseline", base.seconds / one.seconds, 3.0),
@@ -245,8 +244,8 @@ def verdict(results: list[Measured]) -> str:
         f"- {name}: {ratio:.2f}× — {'met' if ratio >= target else 'not met'}"
         for name, ratio, target in checks
     ]
-    largest = max(r.peak_process for r in results[2:]) / 1e6
-    whole = max(r.peak_rss for r in results[2:]) / 1e6
+    largest = max(r.peak_process for r in project_runs) / 1e6
+    whole = max(r.peak_rss for r in project_runs) / 1e6
     lines.append(
         f"- peak memory under 300 MB: {largest:,.0f} MB in the largest single process of any "
         f"project run ({'met' if largest < 300 else 'not met'}); {whole:,.0f} MB at most for a "
@@ -257,7 +256,7 @@ def verdict(results: list[Measured]) -> str:
         f"{one.seconds / on_dask.seconds:.2f}× one local worker"
     )
     lines.append(
-        "- with the compiled kernel already loaded (the rate once the process has started): "
+        "- with the compiled scanner already loaded (the rate once the process has started): "
         f"one worker {floor.seconds / one_warm.seconds:.2f}× the floor, all local cores "
         f"{floor.seconds / every_warm.seconds:.2f}×"
     )
@@ -273,6 +272,11 @@ def main() -> int:
     parser.add_argument("--size-mb", type=int, default=500)
     parser.add_argument("--write-docs", action="store_true")
     parser.add_argument("--repeat", type=int, default=3, help="rounds; each variant's best counts")
+    parser.add_argument(
+        "--sweep",
+        default="",
+        help="also measure these thread counts, comma-separated (e.g. 2,4,8): the scaling curve",
+    )
     parser.add_argument(
         "--inner", choices=("baseline", "project", "startup"), help=argparse.SUPPRESS
     )
@@ -299,60 +303,84 @@ def main() -> int:
         size = generate(path, args.size_mb)
         load_before = os.getloadavg()[0]
         me = [sys.executable, str(Path(__file__).resolve()), "--file", str(path)]
-        cores = os.cpu_count() or 1
+        from generator.corpus.executors import usable_cores  # here: --inner runs time imports
+
+        cores = usable_cores()
+        project_run = [*me, "--inner", "project"]
         variants = [
-            ("`zstd -dc FILE \\| wc -l` (floor)", ["bash", "-c", f"zstd -dc '{path}' | wc -l"]),
-            ("zstandard + orjson loop (baseline)", [*me, "--inner", "baseline"]),
-            ("project, 1 worker", [*me, "--inner", "project", "--workers", "1"]),
             (
+                "floor",
+                "`zstd -dc FILE \\| wc -l` (floor)",
+                ["bash", "-c", f"zstd -dc '{path}' | wc -l"],
+            ),
+            ("baseline", "zstandard + orjson loop (baseline)", [*me, "--inner", "baseline"]),
+            ("one", "project, 1 worker", [*project_run, "--workers", "1"]),
+            (
+                "threads",
                 f"project, {cores} local threads (default)",
-                [*me, "--inner", "project", "--workers", str(cores)],
+                [*project_run, "--workers", str(cores)],
             ),
             (
+                "processes",
                 f"project, {cores} local processes",
-                [*me, "--inner", "project", "--workers", str(cores), "--processes"],
+                [*project_run, "--workers", str(cores), "--processes"],
             ),
-            ("project, Dask LocalCluster, 2 workers", [*me, "--inner", "project", "--dask", "2"]),
+            ("dask", "project, Dask LocalCluster, 2 workers", [*project_run, "--dask", "2"]),
             (
-                "project, 1 worker, kernel loaded before the clock",
-                [*me, "--inner", "project", "--workers", "1", "--warm"],
+                "one-warm",
+                "project, 1 worker, scanner loaded before the clock",
+                [*project_run, "--workers", "1", "--warm"],
             ),
             (
-                f"project, {cores} local threads, kernel loaded before the clock",
-                [*me, "--inner", "project", "--workers", str(cores), "--warm"],
+                "threads-warm",
+                f"project, {cores} local threads, scanner loaded before the clock",
+                [*project_run, "--workers", str(cores), "--warm"],
             ),
         ]
+        for count in sorted({int(n) for n in args.sweep.split(",") if n.strip()} - {1, cores}):
+            variants.append(
+                (
+                    f"sweep-{count}",
+                    f"project, {count} local threads",
+                    [*project_run, "--workers", str(count)],
+                )
+            )
+        # Compile the scanner into its cache first (once per machine, seconds): not measured.
+        measure("prepare", [*me, "--inner", "startup"], True)
         best: dict[str, Measured] = {}
         for _ in range(args.repeat):  # interleaved rounds; the best of each variant counts
-            for label, command in variants:
+            for _, label, command in variants:
                 run = measure(label, command, inner_time=command[0] != "bash")
                 kept = best.setdefault(label, run)
                 kept.peak_rss = max(kept.peak_rss, run.peak_rss)
                 kept.peak_process = max(kept.peak_process, run.peak_process)
                 if run.seconds < kept.seconds:
                     kept.seconds, kept.detail = run.seconds, run.detail
-        results = [best[label] for label, _ in variants]
+        results = [best[label] for _, label, _ in variants]
+        by = {key: best[label] for key, label, _ in variants}
         starts = [measure("start", [*me, "--inner", "startup"], True).detail for _ in range(3)]
         imports = min(d["import"] for d in starts)
         load = min(d["load"] for d in starts)
         load_after = os.getloadavg()[0]
         documents = {r.label: r.detail.get("documents") for r in results[1:]}
-        floor_lines = int(results[0].detail["output"])
+        floor_lines = int(by["floor"].detail["output"])
         if len(set(documents.values())) != 1 or floor_lines not in documents.values():
             raise SystemExit(f"document counts disagree: {documents}, floor {floor_lines}")
         text = "\n".join(
             [
                 table(results, size, path.stat().st_size),
                 "",
-                verdict(results),
+                verdict(by, results[2:]),
                 "",
                 "One-time start of the engine in a fresh process (best of 3): importing it takes "
-                f"{imports:.2f} s (numba included; not in the times above) and loading the "
-                f"compiled kernel from numba's disk cache {load:.2f} s (in the times above, once "
-                "per process: once for threads, once per worker for processes and Dask).",
+                f"{imports:.2f} s (not in the times above; numba is not imported once the "
+                f"scanner's machine code is cached) and loading that code {load:.2f} s (in the "
+                "times above, once per process: once for threads, once per worker for processes "
+                "and Dask).",
                 "",
                 f"Command: `python benchmarks/corpus.py --size-mb {args.size_mb} --repeat "
-                f"{args.repeat} --write-docs` (each variant's best of {args.repeat} interleaved "
+                f"{args.repeat}{f' --sweep {args.sweep}' if args.sweep else ''} --write-docs` "
+                f"(each variant's best of {args.repeat} interleaved "
                 "rounds; peak RSS is the largest seen). "
                 f"Machine: {machine()}; measured {time.strftime('%Y-%m-%d', time.gmtime())} on a "
                 "shared machine (other engineers' jobs ran at the same time: 1-minute load "

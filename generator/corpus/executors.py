@@ -1,11 +1,11 @@
 """Where parts are scanned: in this process (one thread or several), in a local process pool,
 or on a Dask cluster.
 
-Several threads of this process are the default on one machine: the compiled kernel and zstd
-release the GIL, so threads scale like processes without starting interpreters or loading the
-kernel again in each (measured in ``docs/corpus.md``). Lines the kernel does not take are parsed
-by ``orjson`` under the GIL, so for corpora that are not in the Pile's exact line shape the
-process pool (``processes=True``) scales better.
+Several threads of this process are the default on one machine: the compiled scanner and zstd
+release the GIL, so threads scale like processes without starting an interpreter, importing the
+engine and holding its memory in each (measured in ``docs/benchmarks.md``). Lines the scanner
+does not take are parsed by ``orjson`` under the GIL, so for corpora that are not in the Pile's
+exact line shape the process pool (``processes=True``) scales better.
 
 :class:`ByteProgress` is the progress bar (bytes of shards read out of the total): it writes to
 stderr only when asked and only on a terminal, so builds, tests and pipes stay quiet.
@@ -44,6 +44,14 @@ log = logging.getLogger(__name__)
 
 # Below this much input a pool costs more to start (workers import numpy) than it saves.
 IN_PROCESS_BELOW_BYTES = 32 << 20
+
+
+def usable_cores() -> int:
+    """Cores this process may run on: its CPU affinity where the OS has one (a container or
+    ``taskset`` limits it), else the machine's count."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
 
 
 class ByteProgress:
@@ -261,7 +269,7 @@ def make_executor(
         return DaskExecutor(scheduler)
     if workers is None:
         size = sum(p.end - p.start for p in parts)
-        workers = 1 if size < IN_PROCESS_BELOW_BYTES else (os.cpu_count() or 1)
+        workers = 1 if size < IN_PROCESS_BELOW_BYTES else usable_cores()
     workers = min(workers, len(parts))
     if workers <= 1:
         return InProcessExecutor()

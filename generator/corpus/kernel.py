@@ -2,10 +2,11 @@
 
 Why compiled (measured, ``docs/corpus.md``): decoding each line into Python strings with
 ``orjson`` already costs the whole one-core budget of the issue (0.5x the ``zstd -dc`` floor),
-before a single word is counted. This kernel reads the escaped JSON bytes once, in place, with
-numba (``nogil``, cached on disk), and for each document computes what the decoded text would
-give: its UTF-8 bytes, characters, words, a 64-bit hash, its size bucket and its HyperLogLog
-register, straight into per-subset tables.
+before a single word is counted. This kernel reads the escaped JSON bytes once, in place,
+compiled by numba, and for each document computes what the decoded text would give: its UTF-8
+bytes, characters, words, a 64-bit hash, its size bucket and its HyperLogLog register, straight
+into per-subset tables. Callers run it through :mod:`generator.corpus.native`, which caches its
+machine code (:func:`c_scan_lines`) so that numba is only needed to compile it.
 
 It accepts only the exact shape of a Pile line, ``{"text": "…", "meta": {"pile_set_name":
 "…"}}`` (JSON whitespace allowed between tokens, any valid escapes in the text, none in the
@@ -24,17 +25,34 @@ finaliser: the same text hashes the same however it was escaped.
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 import numba
 import numpy as np
-import numpy.typing as npt
 import orjson
+from numba.np.numpy_support import carray
 
-from generator.corpus.sketches import PRECISION, size_buckets
+from generator.corpus.layout import (
+    BYTES,
+    C_ARGUMENTS,
+    CHARACTERS,
+    DOCUMENTS,
+    END,
+    HASH_BITS,
+    KEYS,
+    MAX_BUCKETS,
+    MAXIMUM,
+    MINIMUM,
+    NAMES_FULL,
+    OTHER_LINE,
+    TOTAL_COLUMNS,
+    WORDS,
+    I64Array,
+    U8Array,
+)
+from generator.corpus.sketches import REGISTERS
 
 log = logging.getLogger(__name__)
 
@@ -44,38 +62,6 @@ _Function = TypeVar("_Function", bound=Callable[..., Any])
 def _compiled(**options: Any) -> Callable[[_Function], _Function]:
     """``numba.njit(**options)``, typed as keeping the function's own signature."""
     return cast(Callable[[_Function], _Function], numba.njit(**options))
-
-
-# What ``scan_lines`` stopped at.
-END = 0  # every line up to the end of the buffer is counted
-OTHER_LINE = 1  # the line at ``position`` is not in the fast shape: parse it in Python
-NAMES_FULL = 2  # the line at ``position`` names a subset the table has no room for: grow it
-
-# Columns of the per-subset ``totals`` table.
-DOCUMENTS, BYTES, CHARACTERS, WORDS, MINIMUM, MAXIMUM = range(6)
-TOTAL_COLUMNS = 6
-
-MAX_BUCKETS = 2 + 61 * 32  # size buckets 0..1953 cover every size below 2**61 bytes
-_HASH_BITS = 64 - PRECISION
-
-U8Array = npt.NDArray[np.uint8]
-I64Array = npt.NDArray[np.int64]
-
-
-@functools.cache
-def bucket_thresholds() -> I64Array:
-    """``thresholds[b - 1]``: the smallest size in bucket ``b`` (``b >= 1``), from
-    :func:`~generator.corpus.sketches.size_buckets` itself, so both agree on every size below
-    2**48 bytes (above that, float64 ``log2`` blurs ``size_buckets`` by a bucket)."""
-    count = MAX_BUCKETS - 1
-    buckets = np.arange(1, count + 1)
-    # A guess at or below each threshold, then up one size at a time until it is reached.
-    thresholds = np.maximum(np.floor(2.0 ** ((buckets - 1) / 32.0)).astype(np.int64) - 2, 1)
-    while True:
-        low = size_buckets(thresholds) < buckets
-        if not low.any():
-            return thresholds
-        thresholds[low] += 1
 
 
 # Bytes a JSON string holds as themselves: printable ASCII but the quote and the backslash.
@@ -192,12 +178,38 @@ def _feed(
 
 
 @_compiled(inline="always")
+def _feed_word(
+    state: np.uint64, block: np.uint64, filled: int, part: np.uint64, count: int
+) -> tuple[np.uint64, np.uint64, int]:
+    """Add the ``count`` (0-7) low bytes of ``part`` (its other bytes zero) to the hash."""
+    if count == 0:
+        return state, block, filled
+    block |= part << np.uint64(8 * filled)
+    filled += count
+    if filled < 8:
+        return state, block, filled
+    taken = np.uint64(8 * (8 - (filled - count)))  # bytes of ``part`` that completed the word
+    return _step(state, block), part >> taken if filled > 8 else np.uint64(0), filled - 8
+
+
+@_compiled(inline="always")
 def _word(solid: bool, words: int, white: bool) -> tuple[bool, int]:
     """After one decoded byte: whether it was solid, and the words so far (a word starts at a
     solid byte after whitespace)."""
     if white:
         return False, words
     return True, words if solid else words + 1
+
+
+@_compiled(inline="always")
+def _word_starts(buf: U8Array, start: int, stop: int, solid: bool) -> int:
+    """Words that start in ``buf[start:stop]``, a run of plain ASCII (where only the space is
+    whitespace), after a solid byte or not. A loop without early exits: it vectorises."""
+    first, last = np.uint64(start), np.uint64(stop)
+    starts = 0 if solid or buf[first] == 0x20 else 1
+    for k in range(first + np.uint64(1), last):
+        starts += (buf[k] != 0x20) & (buf[k - np.uint64(1)] == 0x20)
+    return starts
 
 
 @_compiled(inline="always")
@@ -239,9 +251,10 @@ def _text(buf: U8Array, i: int, n: int) -> tuple[int, int, int, int, np.uint64]:
     filled = 0
     ones = np.uint64(0x0101010101010101)
     highs = np.uint64(0x8080808080808080)
-    lows = np.uint64(0x7F7F7F7F7F7F7F7F)
     while i < n:
-        # Eight plain bytes at a time (SWAR): no byte >= 0x80, < 0x20, '"' or '\\'.
+        # A run of plain ASCII (no byte >= 0x80, < 0x20, '"' or '\\'), eight bytes at a time
+        # (SWAR): the loop only finds the run's end and hashes it; words are counted after.
+        start = i
         while i + 8 <= n:
             w = _load8(buf, i)
             quote = w ^ (ones * np.uint64(0x22))
@@ -252,17 +265,13 @@ def _text(buf: U8Array, i: int, n: int) -> tuple[int, int, int, int, np.uint64]:
                 | ((quote - ones) & ~quote)
                 | ((slash - ones) & ~slash)
             ) & highs
-            if special:
+            if special:  # hash the plain bytes below the first special one, then stop
+                lowest = special & (~special + np.uint64(1))  # 0x80 in that byte
+                below = (lowest - np.uint64(1)) >> np.uint64(7)  # 0xFF in each byte before it
+                count = int(((below & ones) * ones) >> np.uint64(56))
+                state, block, filled = _feed_word(state, block, filled, w & below, count)
+                i += count
                 break
-            spaced = w ^ (ones * np.uint64(0x20))
-            solid_bits = (((spaced & lows) + lows) | spaced) & highs  # high bit: not a space
-            carry = np.uint64(0x80) if solid else np.uint64(0)
-            before = (solid_bits << np.uint64(8)) | carry
-            starts = (solid_bits & ~before) >> np.uint64(7)
-            words += int((starts * ones) >> np.uint64(56))
-            solid = (solid_bits >> np.uint64(63)) != 0
-            size += 8
-            chars += 8
             if filled == 0:
                 state = _step(state, w)
             else:
@@ -270,6 +279,11 @@ def _text(buf: U8Array, i: int, n: int) -> tuple[int, int, int, int, np.uint64]:
                 state = _step(state, block | (w << shift))
                 block = w >> (np.uint64(64) - shift)
             i += 8
+        if i > start:
+            size += i - start
+            chars += i - start
+            words += _word_starts(buf, start, i, solid)
+            solid = buf[i - 1] != 0x20
         if i >= n:
             break
         c = buf[i]
@@ -396,7 +410,7 @@ def scan_lines(
     key_text, key_meta, key_name = keys
     n = buf.size
     lines = 0
-    low_mask = np.uint64((1 << _HASH_BITS) - 1)
+    low_mask = np.uint64((1 << HASH_BITS) - 1)
     while position < n:
         i = _key(buf, _token(buf, position, n, 0x7B), n, key_text)  # {"text":
         i = _token(buf, i, n, 0x22)  # the text's opening quote
@@ -450,11 +464,11 @@ def scan_lines(
         row[WORDS] += words
         bucket = 0 if size == 0 else np.searchsorted(thresholds, size, side="right")
         buckets[subset, bucket] += 1
-        register = int(digest >> np.uint64(_HASH_BITS))
+        register = int(digest >> np.uint64(HASH_BITS))
         rest = digest & low_mask
         rank = 1
-        bit = np.uint64(1 << (_HASH_BITS - 1))
-        while rank <= _HASH_BITS and rest & bit == 0:
+        bit = np.uint64(1 << (HASH_BITS - 1))
+        while rank <= HASH_BITS and rest & bit == 0:
             rank += 1
             bit >>= np.uint64(1)
         if rank > registers[subset, register]:
@@ -464,11 +478,54 @@ def scan_lines(
     return END, n, lines
 
 
-KEYS = (
-    np.frombuffer(b'"text"', dtype=np.uint8),
-    np.frombuffer(b'"meta"', dtype=np.uint8),
-    np.frombuffer(b'"pile_set_name"', dtype=np.uint8),
-)
+def c_scan_lines() -> Any:
+    """:func:`scan_lines` behind a C ABI (:data:`~generator.corpus.layout.C_ARGUMENTS`), as a
+    ``numba.cfunc``. Compiled afresh on each call (seconds): :mod:`generator.corpus.native`
+    caches its machine code. The tables arrive as raw pointers, so the compiled code keeps no
+    reference counts on them."""
+    kinds = {"pointer": numba.types.voidptr, "int64": numba.types.int64}
+    signature = numba.types.void(*(kinds[kind] for _, kind in C_ARGUMENTS))
+    text_length, meta_length, name_length = (key.size for key in KEYS)
+    threshold_count = MAX_BUCKETS - 1
+
+    @numba.cfunc(signature, error_model="numpy")
+    def scan(
+        data: Any,
+        size: int,
+        position: int,
+        key_text: Any,
+        key_meta: Any,
+        key_name: Any,
+        rows: int,
+        width: int,
+        names: Any,
+        name_lengths: Any,
+        totals: Any,
+        buckets: Any,
+        registers: Any,
+        thresholds: Any,
+        result: Any,
+    ) -> None:
+        keys = (
+            carray(key_text, text_length, np.uint8),
+            carray(key_meta, meta_length, np.uint8),
+            carray(key_name, name_length, np.uint8),
+        )
+        status, stop, lines = scan_lines(
+            carray(data, size, np.uint8),
+            position,
+            keys,
+            carray(names, (rows, width), np.uint8),
+            carray(name_lengths, rows, np.int64),
+            carray(totals, (rows, TOTAL_COLUMNS), np.int64),
+            carray(buckets, (rows, MAX_BUCKETS), np.int64),
+            carray(registers, (rows, REGISTERS), np.uint8),
+            carray(thresholds, threshold_count, np.int64),
+        )
+        out = carray(result, 3, np.int64)
+        out[0], out[1], out[2] = status, stop, lines
+
+    return scan
 
 
 @_compiled(cache=True)

@@ -3,7 +3,8 @@
 Chosen by measurement (``docs/corpus.md``). Decoding every line into Python strings (``orjson``)
 already costs the whole one-core budget, and DuckDB slows down 2-5x once it counts words, with
 sketches that do not merge. So lines are read in place by the compiled scanner in
-:mod:`generator.corpus.kernel`, block by block as they are decompressed: it counts each
+:mod:`generator.corpus.kernel` (run from its cached machine code, :mod:`generator.corpus.native`),
+block by block as they are decompressed: it counts each
 Pile-shaped document straight into per-subset tables (counts, size histogram, HyperLogLog
 registers). A line it does not take - another key order, extra fields, anything invalid - is
 parsed here with ``orjson``: a document is fed back to the kernel re-encoded in the Pile shape;
@@ -21,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 
-from generator.corpus import kernel
+from generator.corpus import layout, native
 from generator.corpus.errors import BadLineError, ShardReadError
 from generator.corpus.partials import (
     MAX_SKIPPED_EXAMPLES,
@@ -73,7 +74,7 @@ def scan_part(
 
 @dataclass
 class _Tables:
-    """The kernel's per-subset tables for one part (see :func:`kernel.scan_lines`)."""
+    """The scanner's per-subset tables for one part (:class:`layout.ScanTables`)."""
 
     rows: int = 32
     width: int = 256  # longest subset name, in bytes
@@ -82,31 +83,31 @@ class _Tables:
     totals: npt.NDArray[np.int64] = field(init=False)
     buckets: npt.NDArray[np.int64] = field(init=False)
     registers: npt.NDArray[np.uint8] = field(init=False)
+    addresses: tuple[int, int, int, int, int] = field(init=False)
 
     def __post_init__(self) -> None:
         self.names = np.zeros((self.rows, self.width), dtype=np.uint8)
         self.name_lengths = np.full(self.rows, -1, dtype=np.int64)
-        self.totals = np.zeros((self.rows, kernel.TOTAL_COLUMNS), dtype=np.int64)
-        self.buckets = np.zeros((self.rows, kernel.MAX_BUCKETS), dtype=np.int64)
+        self.totals = np.zeros((self.rows, layout.TOTAL_COLUMNS), dtype=np.int64)
+        self.buckets = np.zeros((self.rows, layout.MAX_BUCKETS), dtype=np.int64)
         self.registers = np.zeros((self.rows, REGISTERS), dtype=np.uint8)
+        self.addresses = (
+            self.names.ctypes.data,
+            self.name_lengths.ctypes.data,
+            self.totals.ctypes.data,
+            self.buckets.ctypes.data,
+            self.registers.ctypes.data,
+        )
 
-    def scan(self, buf: npt.NDArray[np.uint8], position: int) -> tuple[int, int, int]:
-        """Run the kernel from ``position``, growing the tables whenever it asks for room."""
+    def scan(self, data: bytes, position: int, size: int | None = None) -> tuple[int, int, int]:
+        """Scan ``data[:size]`` from ``position``, growing the tables whenever asked for room."""
+        size = len(data) if size is None else size
+        scan = native.scanner()
         counted = 0
         while True:
-            status, position, lines = kernel.scan_lines(
-                buf,
-                position,
-                kernel.KEYS,
-                self.names,
-                self.name_lengths,
-                self.totals,
-                self.buckets,
-                self.registers,
-                kernel.bucket_thresholds(),
-            )
+            status, position, lines = scan(data, size, position, self)
             counted += lines
-            if status != kernel.NAMES_FULL:
+            if status != layout.NAMES_FULL:
                 return status, position, counted
             self._grow()
 
@@ -132,17 +133,17 @@ class _Tables:
             name = bytes(self.names[row, : self.name_lengths[row]]).decode()
             totals = self.totals[row].tolist()
             subset = result.subset(name)
-            subset.documents = totals[kernel.DOCUMENTS]
-            subset.bytes = totals[kernel.BYTES]
-            subset.characters = totals[kernel.CHARACTERS]
-            subset.words = totals[kernel.WORDS]
+            subset.documents = totals[layout.DOCUMENTS]
+            subset.bytes = totals[layout.BYTES]
+            subset.characters = totals[layout.CHARACTERS]
+            subset.words = totals[layout.WORDS]
             filled = np.flatnonzero(self.buckets[row])
             subset.sizes = SizeHistogram(
                 counts=dict(zip(filled.tolist(), self.buckets[row, filled].tolist(), strict=True)),
-                count=totals[kernel.DOCUMENTS],
-                total=totals[kernel.BYTES],
-                minimum=totals[kernel.MINIMUM] if totals[kernel.DOCUMENTS] else None,
-                maximum=totals[kernel.MAXIMUM] if totals[kernel.DOCUMENTS] else None,
+                count=totals[layout.DOCUMENTS],
+                total=totals[layout.BYTES],
+                minimum=totals[layout.MINIMUM] if totals[layout.DOCUMENTS] else None,
+                maximum=totals[layout.MAXIMUM] if totals[layout.DOCUMENTS] else None,
             )
             subset.distinct = HyperLogLog(self.registers[row].copy())
         return result
@@ -161,15 +162,14 @@ class _Scanner:
 
     def scan(self, data: bytes, start: int, end: int) -> None:
         """Count the lines of ``data[start:end]`` (whole lines; the last may lack its newline)."""
-        buf = np.frombuffer(data, dtype=np.uint8, count=end)
         self.offset -= start  # offsets below are positions in ``data``
         position = start
         while position < end:
-            status, stop, lines = self.tables.scan(buf, position)
+            status, stop, lines = self.tables.scan(data, position, end)
             self.file.lines += lines
             self.file.documents += lines
             self.line += lines
-            if status == kernel.END:
+            if status == layout.END:
                 break
             newline = data.find(b"\n", stop, end)
             line_end = end if newline < 0 else newline
@@ -191,8 +191,8 @@ class _Scanner:
         except (orjson.JSONDecodeError, KeyError, TypeError, IndexError):
             _bad_line(line, (offset, self.line), self.part, self.options, self.file)
             return
-        status, _, lines = self.tables.scan(np.frombuffer(canonical, dtype=np.uint8), 0)
-        if status != kernel.END or lines != 1:  # orjson's output is always in the fast shape
+        status, _, lines = self.tables.scan(canonical, 0)
+        if status != layout.END or lines != 1:  # orjson's output is always in the fast shape
             raise AssertionError(f"kernel refused orjson's encoding of {canonical[:80]!r}")
         self.file.documents += 1
 

@@ -10,14 +10,13 @@ writes beside the page::
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from generator.corpus.errors import ShardNotFoundError
-from generator.corpus.executors import ByteProgress, make_executor
+from generator.corpus.executors import ByteProgress, make_executor, usable_cores
 from generator.corpus.partials import CorpusPartial, FilePartial, SubsetPartial
 from generator.corpus.scan import ScanOptions
 from generator.corpus.shards import auto_part_bytes, expand_paths, load_shards, plan_parts
@@ -156,7 +155,7 @@ def compute_corpus_stats(
         raise ShardNotFoundError("no shards given")
     if part_bytes is None:
         total = sum(s.size for s in shards)
-        part_bytes = auto_part_bytes(total, workers or os.cpu_count() or 1)
+        part_bytes = auto_part_bytes(total, workers or usable_cores())
     parts = plan_parts(shards, part_bytes)
     executor = make_executor(workers=workers, scheduler=scheduler, parts=parts, processes=processes)
     log.info(

@@ -12,6 +12,10 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from generator.corpus.partials import CorpusPartial
 
 Doc = tuple[str, str]  # (pile_set_name, text)
 WriteShard = Callable[..., Path]
@@ -95,3 +99,20 @@ def reference_figures(docs: list[Doc], name: str | None = None) -> Reference:
         maximum=max(sizes),
         distinct=len(set(texts)),
     )
+
+
+def comparable(partial: CorpusPartial) -> object:
+    """A partial's figures as plain values, to compare two scans of the same data."""
+    subsets = {
+        name: (
+            s.documents,
+            s.bytes,
+            s.characters,
+            s.words,
+            s.sizes.to_json(),
+            s.distinct.registers.tobytes(),
+        )
+        for name, s in partial.subsets.items()
+    }
+    files = sorted((f.stream_bytes, f.lines, f.documents) for f in partial.files.values())
+    return subsets, files

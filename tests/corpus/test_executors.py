@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from generator.corpus.executors import (
     LocalPoolExecutor,
     LocalThreadsExecutor,
     make_executor,
+    usable_cores,
 )
 from generator.corpus.stats import compute_corpus_stats
 from tests.corpus.helpers import WriteShard, encode, make_docs, reference_figures
@@ -91,6 +93,24 @@ def test_small_inputs_run_in_this_process(write_shard: WriteShard) -> None:
     assert isinstance(
         make_executor(workers=None, scheduler="tcp://h:8786", parts=parts), DaskExecutor
     )
+
+
+def test_default_workers_follow_the_cpu_affinity(
+    write_shard: WriteShard, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A container or ``taskset`` limits the cores: the default uses those, not the machine's."""
+    from generator.corpus import executors
+    from generator.corpus.shards import load_shards, plan_parts
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {3, 5, 7}, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 64)
+    assert usable_cores() == 3
+    monkeypatch.setattr(executors, "IN_PROCESS_BELOW_BYTES", 0)
+    parts = plan_parts(load_shards([write_shard("a.jsonl", make_docs(10))])) * 8
+    chosen = make_executor(workers=None, scheduler=None, parts=parts)
+    assert isinstance(chosen, LocalThreadsExecutor) and chosen.workers == 3
+    monkeypatch.delattr(os, "sched_getaffinity")
+    assert usable_cores() == 64
 
 
 def test_progress_counts_every_byte_once(write_shard: WriteShard) -> None:

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.corpus import kernel
+from generator.corpus import kernel, layout
 from generator.corpus.partials import CorpusPartial
 from generator.corpus.scan import ScanOptions, scan_part
 from generator.corpus.shards import load_shards, plan_parts
@@ -110,11 +110,43 @@ def test_sketches_equal_the_reference_sketches() -> None:
 
 
 def test_size_buckets_agree_at_every_boundary() -> None:
-    thresholds = kernel.bucket_thresholds()
+    thresholds = layout.bucket_thresholds()
     sizes = np.unique(np.concatenate([thresholds - 1, thresholds, thresholds + 1]))
     sizes = sizes[(sizes > 0) & (sizes < 2**48)]  # above, float log2 blurs size_buckets
     expected = size_buckets(sizes)
     assert np.array_equal(np.searchsorted(thresholds, sizes, side="right"), expected)
+
+
+_MASK = (1 << 64) - 1
+
+
+def reference_hash(data: bytes) -> int:
+    """The kernel's text hash as its docstring defines it, in plain Python: a multiply-xorshift
+    chain over the little-endian 8-byte words of the UTF-8 text (the last one zero-padded, even
+    when empty), then the length mixed in with splitmix64's finaliser."""
+
+    def step(state: int, block: int) -> int:
+        state = ((state ^ block) * 0x9E3779B97F4A7C15) & _MASK
+        return state ^ (state >> 32)
+
+    state = 0x243F6A8885A308D3
+    whole = len(data) - len(data) % 8
+    for i in range(0, whole, 8):
+        state = step(state, int.from_bytes(data[i : i + 8], "little"))
+    z = step(state, int.from_bytes(data[whole:], "little")) ^ len(data)
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    return z ^ (z >> 31)
+
+
+# Plain runs of every length around the 8-byte steps, broken by every kind of special byte.
+_PIECES = st.sampled_from(["a", "b c", "  ", "xyzw" * 3, '"', "\\", "\n", "\t", "é", "🙂", "\x01"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join) | st.text(max_size=200))
+def test_hash_is_the_documented_function(text: str) -> None:
+    assert kernel.text_hash(text) == reference_hash(text.encode())
 
 
 def test_hash_tells_texts_apart_and_ignores_escaping() -> None:

@@ -10,7 +10,14 @@ from generator.corpus.partials import CorpusPartial
 from generator.corpus.scan import ScanOptions, scan_part
 from generator.corpus.shards import load_shards, plan_parts, split_evenly, zstd_frame_starts
 from generator.corpus.stats import CorpusStats, compute_corpus_stats
-from tests.corpus.helpers import NAMES, WriteShard, encode, make_docs, reference_figures
+from tests.corpus.helpers import (
+    NAMES,
+    WriteShard,
+    comparable,
+    encode,
+    make_docs,
+    reference_figures,
+)
 
 
 def scan_whole(path: Path) -> CorpusPartial:
@@ -89,7 +96,7 @@ def test_splitting_a_plain_file_and_merging_equals_one_pass(
     # Identical partials: exact counts, histograms and HyperLogLog registers alike.
     assert merged.files[shard.display].parts == pieces
     merged.files[shard.display].parts = 1
-    assert _comparable(merged) == _comparable(one_pass)
+    assert comparable(merged) == comparable(one_pass)
 
 
 @pytest.mark.parametrize("name, frames", [("long.jsonl", 1), ("long.jsonl.zst", 40)])
@@ -124,7 +131,7 @@ def test_a_multi_frame_zstd_file_splits_at_frames(write_shard: WriteShard) -> No
     assert [p.start for p in parts] == starts
     merged = CorpusPartial.merge_all(scan_part(p, ScanOptions()) for p in parts)
     merged.files[shard.display].parts = 1
-    assert _comparable(merged) == _comparable(scan_whole(write_shard("one.jsonl", docs)))
+    assert comparable(merged) == comparable(scan_whole(write_shard("one.jsonl", docs)))
 
 
 def test_the_distinct_estimate_sees_duplicates(write_shard: WriteShard) -> None:
@@ -145,19 +152,3 @@ def test_compute_corpus_stats_takes_folders_and_globs(write_shard: WriteShard) -
     assert by_folder == by_glob
     assert by_folder.total.documents == 50
     assert by_folder.total.bytes == reference_figures(a + b).bytes
-
-
-def _comparable(partial: CorpusPartial) -> object:
-    subsets = {
-        name: (
-            s.documents,
-            s.bytes,
-            s.characters,
-            s.words,
-            s.sizes.to_json(),
-            s.distinct.registers.tobytes(),
-        )
-        for name, s in partial.subsets.items()
-    }
-    files = sorted((f.stream_bytes, f.lines, f.documents) for f in partial.files.values())
-    return subsets, files
