@@ -16,9 +16,9 @@ renamed to private stubs before the object is emitted, so it never binds to numb
 Python's symbols, and a stub that is ever called marks the call as failed: the scan then
 raises instead of counting.
 
-The cache key is the scanner's source (``kernel.py`` and ``layout.py``), this module's ABI
-version, llvmlite's version and the CPU (name and features). Entries live in the package's
-``__pycache__`` like numba's own cache, else under ``$NUMBA_CACHE_DIR/unfragile`` or
+The cache key is the scanner's source (``kernel.py`` and ``layout.py``), numba's version, this
+module's ABI version, llvmlite's version and the CPU (name and features). Entries live in the
+package's ``__pycache__`` like numba's own cache, else under ``$NUMBA_CACHE_DIR/unfragile`` or
 ``~/.cache/unfragile``; each is checked against its SHA-256 before it is loaded.
 ``UNFRAGILE_CORPUS_SCANNER=numba`` runs numba's dispatcher instead; so does any failure to
 build or load the object (logged once).
@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
+import importlib.util
 import json
 import logging
 import os
@@ -102,6 +103,7 @@ def _target_machine(llvm: Any) -> Any:
 
 
 def cache_key() -> str:
+    """The scanner's source, the compiler's version, this ABI, llvmlite and the CPU."""
     llvm = _llvm()
     import llvmlite
 
@@ -109,6 +111,12 @@ def cache_key() -> str:
     here = Path(__file__).parent
     for name in SOURCES:
         digest.update((here / name).read_bytes())
+    # numba's version without importing numba (its version file, found by path).
+    spec = importlib.util.find_spec("numba")
+    if spec is not None and spec.origin is not None:
+        version_file = Path(spec.origin).with_name("_version.py")
+        if version_file.is_file():
+            digest.update(version_file.read_bytes())
     for part in (
         ABI_VERSION,
         llvmlite.__version__,
