@@ -301,6 +301,8 @@ _choosing = threading.Lock()
 def scanner() -> ScanFunction:
     """The scan function this process uses (chosen once; thread-safe)."""
     global _chosen
+    if _chosen is not None:  # chosen already: no lock on the hot path
+        return _chosen
     with _choosing:
         if _chosen is None:
             if os.environ.get(ENVIRONMENT, "native") == "numba":

@@ -3,8 +3,8 @@
 Chosen by measurement (``docs/corpus.md``). Decoding every line into Python strings (``orjson``)
 already costs the whole one-core budget, and DuckDB slows down 2-5x once it counts words, with
 sketches that do not merge. So lines are read in place by the compiled scanner in
-:mod:`generator.corpus.kernel` (run from its cached machine code, :mod:`generator.corpus.native`),
-block by block as they are decompressed: it counts each
+:mod:`generator.corpus.kernel` (run from its cached machine code, see
+:mod:`generator.corpus.native`), block by block as they are decompressed: it counts each
 Pile-shaped document straight into per-subset tables (counts, size histogram, HyperLogLog
 registers). A line it does not take - another key order, extra fields, anything invalid - is
 parsed here with ``orjson``: a document is fed back to the kernel re-encoded in the Pile shape;
