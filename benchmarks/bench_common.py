@@ -20,14 +20,12 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
-def usable() -> int:
-    """CPUs this process may use (its affinity; a container may allow fewer than it has)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 def machine() -> str:
+    # Imported here, not at the top: benchmarks time the engine's import in fresh processes.
+    from generator.corpus.executors import usable_cores
+
     return (
-        f"{cpu_model()}, {os.cpu_count()} logical CPUs ({usable()} usable; shared, noisy), "
+        f"{cpu_model()}, {os.cpu_count()} logical CPUs ({usable_cores()} usable; shared, noisy), "
         f"Linux {platform.release()}, Python {platform.python_version()}"
     )
 
