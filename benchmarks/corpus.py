@@ -46,7 +46,7 @@ def generate(path: Path, size_mb: int) -> int:
     import zstandard
 
     from generator.corpus.published import load_published
-    from generator.corpus.sample import encode_line, generate_documents
+    from tools.corpus_sample import encode_line, generate_documents
 
     published = load_published(ROOT / "content" / "corpus" / "pile-published.yaml")
     rng = random.Random(1)
@@ -223,7 +223,7 @@ def table(results: list[Measured], size: int, compressed: int) -> str:
     return "\n".join(
         [
             f"File: {size / 1e6:,.0f} MB of Pile-format JSON lines (synthetic, from "
-            f"`generator.corpus.sample` at full document sizes), {compressed / 1e6:,.0f} MB as "
+            f"`tools.corpus_sample` at full document sizes), {compressed / 1e6:,.0f} MB as "
             f"zstd level 3 in {FRAME_BYTES >> 20} MiB frames. MB/s counts uncompressed JSON lines.",
             "",
             *rows,

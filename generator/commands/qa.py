@@ -60,12 +60,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _rows(args: argparse.Namespace) -> tuple[list[dict[str, Any]], dict[str, Any] | None, Any]:
     from generator.errors import Problems
-    from generator.qa.backend import OnnxBackend
     from generator.qa.evaluate import prepare_sets, run_sets, score_set, totals
     from generator.qa.examples import load_example_set
-    from generator.qa.pipeline import QAPipeline
     from generator.qa.resolve import resolve_model
-    from generator.qa.windows import DecodingSettings, InputError, QATokenizer
+    from generator.qa.session import open_qa
+    from generator.qa.windows import DecodingSettings, InputError
 
     settings = DecodingSettings(null_threshold=args.null_threshold)
     problems = Problems()
@@ -76,9 +75,8 @@ def _rows(args: argparse.Namespace) -> tuple[list[dict[str, Any]], dict[str, Any
     elif args.passage is None:
         raise UserError("--question needs --passage")
     model = resolve_model(args.model, Path.cwd(), args.work_dir)
-    tokenizer = QATokenizer.from_file(model.tokenizer_path)
-    backend = OnnxBackend(model.onnx_path, args.threads)
-    pipeline = QAPipeline(tokenizer, backend, settings, max(1, args.batch_size))
+    session = open_qa(model, settings, batch_size=args.batch_size, threads=args.threads)
+    pipeline = session.pipeline()
     who = {"model": model.name, "model_sha256": model.sha256}
     if not args.examples:
         try:

@@ -103,14 +103,12 @@ def evaluate_dir(
     model_dir: Path, examples_path: Path, threads: int | None = None
 ) -> dict[str, Any]:
     """EM/F1 totals of a checkpoint folder's int8 ONNX model on one example file."""
-    from generator.qa.backend import OnnxBackend
     from generator.qa.resolve import load_dir
-    from generator.qa.windows import QATokenizer
+    from generator.qa.session import open_qa
 
     model = load_dir(model_dir, model_dir.name, model_dir / "onnx")
-    pipeline = QAPipeline(
-        QATokenizer.from_file(model.tokenizer_path), OnnxBackend(model.onnx_path, threads)
-    )
+    # Batches of 8 windows: a report on many questions, not the build's per-question answers.
+    pipeline = open_qa(model, batch_size=8, threads=threads).pipeline()
     problems = Problems()
     example_set = load_example_set(examples_path, problems)
     problems.raise_if_any()

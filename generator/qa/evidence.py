@@ -18,6 +18,7 @@ from generator.evidence import EvidenceEnv, QAEvidenceSpec
 from generator.qa.evaluate import Scored, Timing, prepare_sets, run_sets, score_set, totals
 from generator.qa.examples import ExampleSet, load_example_set
 from generator.qa.metrics import Totals
+from generator.qa.pipeline import QAPipeline
 from generator.qa.resolve import (
     BUNDLED_DIR,
     BUNDLED_NAME,
@@ -26,6 +27,7 @@ from generator.qa.resolve import (
     bundled_model,
     resolve_model,
 )
+from generator.qa.session import open_qa
 from generator.qa.windows import DecodingSettings
 
 log = logging.getLogger(__name__)
@@ -203,32 +205,21 @@ def load_sets(spec: QAEvidenceSpec) -> list[ExampleSet]:
 
 def compute_qa_evidence(spec: QAEvidenceSpec, env: EvidenceEnv) -> QAEvidenceResult:
     """Answer every example of ``spec`` with the chosen model; cached by content."""
-    from generator.qa.backend import OnnxBackend
-    from generator.qa.pipeline import QAPipeline
-    from generator.qa.windows import QATokenizer
-
     sets = load_sets(spec)
     model, reason = choose_model(spec, env)
     settings = DecodingSettings(null_threshold=spec.null_threshold)
-    tokenizer = QATokenizer.from_file(model.tokenizer_path)
-    pipeline_holder: list[QAPipeline] = []
-
-    def pipeline() -> QAPipeline:  # the ONNX session loads only on a cache miss
-        if not pipeline_holder:
-            pipeline_holder.append(
-                QAPipeline(tokenizer, OnnxBackend(model.onnx_path), settings, BATCH_SIZE)
-            )
-        return pipeline_holder[0]
+    session = open_qa(model, settings, batch_size=BATCH_SIZE)
 
     problems = Problems()
-    prepared = prepare_sets(QAPipeline(tokenizer, _NoBackend(), settings), sets, problems)
+    prepared = prepare_sets(session.preparer, sets, problems)
     problems.raise_if_any()
 
-    def compute() -> dict[str, Any]:
-        answers, timing = run_sets(pipeline(), prepared)
+    def compute() -> dict[str, Any]:  # the ONNX session loads only on a cache miss
+        pipeline = session.pipeline()
+        answers, timing = run_sets(pipeline, prepared)
         return {
             "answers": [[a.to_json() for a in group] for group in answers],
-            "latency": _latency(timing, pipeline()),
+            "latency": _latency(timing, pipeline),
         }
 
     key = hash_key(
@@ -238,14 +229,7 @@ def compute_qa_evidence(spec: QAEvidenceSpec, env: EvidenceEnv) -> QAEvidenceRes
     return _result(spec, model, reason, settings, sets, cached)
 
 
-class _NoBackend:
-    """Preparation never runs the model; this makes sure of it."""
-
-    def run(self, batch: Any) -> Any:
-        raise AssertionError("prepare() must not run inference")
-
-
-def _latency(timing: Timing, pipeline: Any) -> dict[str, Any]:
+def _latency(timing: Timing, pipeline: QAPipeline) -> dict[str, Any]:
     backend = pipeline.backend
     threads = getattr(getattr(backend, "session", None), "get_session_options", None)
     latency = timing.to_json()

@@ -148,7 +148,7 @@ def export_checkpoint(
 
     tokenizer_path = model_dir / "tokenizer.json"
     if not tokenizer_path.is_file():
-        from generator.qa.resolve import tokenizer_from_vocab
+        from generator.qa.vocab import tokenizer_from_vocab
 
         tokenizer_path = tokenizer_from_vocab(model_dir, out_dir)
     tokenizer = QATokenizer.from_file(tokenizer_path)

@@ -20,6 +20,7 @@ from typing import Any
 
 from generator.cache import file_sha256
 from generator.errors import UserError
+from generator.qa.vocab import tokenizer_from_vocab
 
 log = logging.getLogger(__name__)
 
@@ -75,26 +76,6 @@ def hub_snapshot(repo_id: str) -> Path:
             f"model {repo_id!r} is not in {where}; see {DOCS} for how to provide it"
         ) from exc
     return Path(str(found))
-
-
-def tokenizer_from_vocab(model_dir: Path, out_dir: Path) -> Path:
-    """Build ``tokenizer.json`` from a BERT ``vocab.txt`` (older checkpoints ship only that)."""
-    from tokenizers.implementations.bert_wordpiece import BertWordPieceTokenizer
-
-    vocab = model_dir / "vocab.txt"
-    if not vocab.is_file():
-        raise UserError(f"{model_dir}: no tokenizer.json and no vocab.txt; cannot tokenize")
-    lowercase = True
-    config = model_dir / "tokenizer_config.json"
-    if config.is_file():
-        try:
-            lowercase = bool(json.loads(config.read_text()).get("do_lower_case", True))
-        except (json.JSONDecodeError, AttributeError) as exc:
-            raise UserError(f"{config}: not valid JSON ({exc})") from exc
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / "tokenizer.json"
-    BertWordPieceTokenizer(str(vocab), lowercase=lowercase).save(str(target))
-    return target
 
 
 def _export_dir(model_dir: Path, name: str, work_dir: Path) -> Path:
@@ -162,5 +143,5 @@ def resolve_model(ref: str, base: Path, work_dir: Path) -> ResolvedModel:
 
 
 def bundled_model(project_root: Path, work_dir: Path) -> ResolvedModel:
-    """The stand-in trained by ``python -m generator.qa.train_tiny`` and committed in git."""
+    """The stand-in trained by ``python -m tools.train_tiny`` and committed in git."""
     return load_dir(project_root / BUNDLED_DIR, BUNDLED_NAME, work_dir, bundled=True)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from generator.corpus.published import load_published
-from generator.corpus.sample import write_sample
 from generator.corpus.stats import compute_corpus_stats
+from tools.corpus_sample import write_sample
 
 ROOT = Path(__file__).resolve().parents[2]
 PUBLISHED = ROOT / "content" / "corpus" / "pile-published.yaml"

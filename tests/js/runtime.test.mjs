@@ -16,7 +16,7 @@ const VECTORS = process.env.QA_VECTORS ?? path.join(ROOT, "tests/vectors/qa_vect
 const data = fs.existsSync(VECTORS) ? JSON.parse(fs.readFileSync(VECTORS, "utf8")) : null;
 const modelPath = data ? path.resolve(ROOT, data.model.onnx) : null;
 const skip = !data
-  ? `${VECTORS} is missing (python -m generator.qa.vectors)`
+  ? `${VECTORS} is missing (python -m tools.qa_vectors)`
   : !fs.existsSync(modelPath)
     ? `${modelPath} is missing`
     : false;

@@ -1,5 +1,5 @@
 // The shared test vectors (tests/vectors/qa_vectors.json, generated from the Python side by
-// `python -m generator.qa.vectors`) through the widget's JS: tokenization ids and code-point
+// `python -m tools.qa_vectors`) through the widget's JS: tokenization ids and code-point
 // offsets (static/qa/align.mjs with @huggingface/tokenizers), windows, and decoding of the
 // vectors' logits (static/qa/decode.mjs). Run: node --test tests/js/
 import assert from "node:assert/strict";
@@ -24,7 +24,7 @@ import {
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const VECTORS = process.env.QA_VECTORS ?? path.join(ROOT, "tests/vectors/qa_vectors.json");
 const present = fs.existsSync(VECTORS);
-const skip = present ? false : `${VECTORS} is missing (python -m generator.qa.vectors)`;
+const skip = present ? false : `${VECTORS} is missing (python -m tools.qa_vectors)`;
 const data = present ? JSON.parse(fs.readFileSync(VECTORS, "utf8")) : { cases: [] };
 
 function loadTokenizer() {

@@ -11,8 +11,8 @@ from generator.qa.backend import OnnxBackend
 from generator.qa.evaluate import evaluate_dir
 from generator.qa.examples import load_example_set
 from generator.qa.pipeline import QAPipeline
-from generator.qa.vectors import second_window_case
 from generator.qa.windows import DecodingSettings, QATokenizer
+from tools.qa_vectors import second_window_case
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.qa.synthetic import long_example, make_set
-from generator.qa.train_tiny import features, heldout_set, training_part, validation_set
 from generator.qa.windows import DecodingSettings, QATokenizer
+from tools.qa_synthetic import long_example, make_set
+from tools.train_tiny import features, heldout_set, training_part, validation_set
 
 
 def test_answers_and_sentence_spans_point_into_the_passage() -> None:

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from generator.qa.decoding import decode
-from generator.qa.vectors import DEFAULT_OUT, build_vectors
 from generator.qa.windows import DecodingSettings, Encoded, Window
+from tools.qa_vectors import DEFAULT_OUT, build_vectors
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,7 +25,7 @@ def committed() -> dict[str, Any]:
 def test_vectors_are_current(committed: dict[str, Any], bundled_dir: Path) -> None:
     """Regenerate in memory: ids, offsets and answers equal; logits within the tolerance."""
     fresh = build_vectors(bundled_dir)
-    assert fresh["model"] == committed["model"], "retrained? run python -m generator.qa.vectors"
+    assert fresh["model"] == committed["model"], "retrained? run python -m tools.qa_vectors"
     assert fresh["settings"] == committed["settings"]
     assert len(fresh["cases"]) == len(committed["cases"])
     tol = committed["logit_tolerance"]

@@ -1,4 +1,4 @@
-"""A deterministic, synthetic Pile-format sample: ``python -m generator.corpus.sample``.
+"""A deterministic, synthetic Pile-format sample: ``python -m tools.corpus_sample``.
 
 The real Pile cannot be downloaded here, so the project writes its own stand-in: documents for
 all 22 ``pile_set_name`` values, in a style loosely suggesting each source (prose, code, chat

@@ -1,6 +1,6 @@
 """Make the bundled stand-in: a small MobileBERT trained on the synthetic task, exported to ONNX.
 
-    python -m generator.qa.train_tiny [--device cuda] [--out DIR] [--steps N]
+    python -m tools.train_tiny [--device cuda] [--out DIR] [--steps N]
 
 Real MobileBERT architecture (bottlenecks, trigram embeddings, stacked feed-forward networks;
 ``normalization_type="layer_norm"``, a MobileBERT config option, which trained better here than
@@ -32,13 +32,14 @@ import numpy as np
 import numpy.typing as npt
 import yaml
 
-from generator.qa.synthetic import SyntheticExample, long_example, make_set
+from generator.qa.resolve import BUNDLED_DIR, BUNDLED_NAME
 from generator.qa.windows import DecodingSettings, QATokenizer
+from tools.qa_synthetic import SyntheticExample, long_example, make_set
 
 log = logging.getLogger(__name__)
 
-DEFAULT_OUT = Path(__file__).resolve().parents[1] / "assets" / "tiny-mobilebert-squad2"
-NAME = "tiny-mobilebert-squad2"
+DEFAULT_OUT = Path(__file__).resolve().parents[1] / BUNDLED_DIR
+NAME = BUNDLED_NAME
 SEED = 20261126
 LEARNING_RATE = 2e-3  # chosen on the validation set, with LayerNorm and batch 256
 STEPS = 6687  # what the committed model was trained for (a 350 s budget on the GPU)
@@ -308,7 +309,7 @@ def write_heldout(path: Path, examples: Sequence[SyntheticExample]) -> None:
         else:
             item["unanswerable"] = True
         items.append(item)
-    header = "# Held-out synthetic questions of the bundled model (generator/qa/train_tiny.py).\n"
+    header = "# Held-out synthetic questions of the bundled model (tools/train_tiny.py).\n"
     body = yaml.safe_dump(
         {"title": "Synthetic held-out set", "examples": items},
         sort_keys=False,
@@ -319,7 +320,7 @@ def write_heldout(path: Path, examples: Sequence[SyntheticExample]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m generator.qa.train_tiny", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tools.train_tiny", description=__doc__)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--steps", type=int, default=STEPS)
     parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
