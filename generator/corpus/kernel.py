@@ -8,14 +8,15 @@ bytes, characters, words, a 64-bit hash, its size bucket and its HyperLogLog reg
 into per-subset tables. Callers run it through :mod:`generator.corpus.native`, which caches its
 machine code (:func:`c_scan_lines`) so that numba is only needed to compile it.
 
-It accepts only the exact shape of a Pile line, ``{"text": "…", "meta": {"pile_set_name":
-"…"}}`` (JSON whitespace allowed between tokens, any valid escapes in the text, none in the
-name). Anything else - other keys, another order, invalid UTF-8, a control byte, a lone
-surrogate, a truncated line - stops it *at that line* with :data:`OTHER_LINE`; the caller then
-parses the line with ``orjson`` (which decides whether it is a document or a bad line, and
-words the error) and feeds the document back re-encoded in the canonical shape. So the kernel
-never judges JSON validity on its own, and every document, fast or not, is counted by the same
-code.
+It takes any line that is one JSON object with a ``"text"`` string and a ``"meta"`` object
+holding a ``"pile_set_name"`` string, in any order and beside any other members, which it skips
+(nested objects, arrays, numbers, escaped strings), checking them as strictly as the text. Its
+limits - a key with an escape at those two levels, a key twice, an escaped subset name, invalid
+UTF-8, a control byte, a lone surrogate, a truncated line, anything not JSON - stop it *at that
+line* with :data:`OTHER_LINE`; the caller then parses the line with ``orjson`` (which decides
+whether it is a document or a bad line, and words the error) and feeds the document back
+re-encoded in the canonical shape. So the kernel takes only lines that are certainly valid,
+``orjson`` judges every other one, and every document, fast or not, is counted by the same code.
 
 Words are runs of bytes other than ASCII whitespace (space, \\t, \\n, \\v, \\f, \\r), what
 ``bytes.split()`` counts on the UTF-8 text. The hash feeds the decoded UTF-8 bytes through a
@@ -64,11 +65,6 @@ def _compiled(**options: Any) -> Callable[[_Function], _Function]:
     return cast(Callable[[_Function], _Function], numba.njit(**options))
 
 
-# Bytes a JSON string holds as themselves: printable ASCII but the quote and the backslash.
-_PLAIN = np.zeros(256, dtype=np.bool_)
-_PLAIN[0x20:0x80] = True
-_PLAIN[[0x22, 0x5C]] = False
-
 # Each 8-byte step of the text hash; odd, so every step is a bijection of the state.
 _STEP = np.uint64(0x9E3779B97F4A7C15)
 _SEED = np.uint64(0x243F6A8885A308D3)
@@ -115,24 +111,56 @@ def _utf8_length(buf: U8Array, i: int, n: int) -> int:
     return 0
 
 
+# The value of each hex digit; -1 for any other byte.
+_HEX = np.full(256, -1, dtype=np.int64)
+for _digit in b"0123456789abcdef":
+    _HEX[_digit] = int(chr(_digit), 16)
+    _HEX[ord(chr(_digit).upper())] = int(chr(_digit), 16)
+
+
 @_compiled(inline="always")
 def _hex4(buf: U8Array, i: int, n: int) -> int:
-    """The value of four hex digits at ``buf[i:i+4]``, or -1."""
+    """The value of four hex digits at ``buf[i:i+4]``, or -1 (a negative value)."""
     if i + 4 > n:
         return -1
-    value = 0
-    for j in range(i, i + 4):
-        c = buf[j]
-        if 0x30 <= c <= 0x39:
-            digit = c - 0x30
-        elif 0x61 <= c <= 0x66:
-            digit = c - 0x57
-        elif 0x41 <= c <= 0x46:
-            digit = c - 0x37
-        else:
-            return -1
-        value = value * 16 + digit
-    return value
+    a, b, c, d = _HEX[buf[i]], _HEX[buf[i + 1]], _HEX[buf[i + 2]], _HEX[buf[i + 3]]
+    if (a | b | c | d) < 0:
+        return -1
+    return int((a << 12) | (b << 8) | (c << 4) | d)
+
+
+@_compiled(inline="always")
+def _utf8_run(buf: U8Array, start: int, stop: int, solid: bool) -> tuple[int, int]:
+    """Word starts and UTF-8 continuation bytes in ``buf[start:stop]``, a run of bytes other
+    than the quote, the backslash and control bytes; ``(-1, 0)`` if the run is not valid UTF-8
+    (a sequence cut at its end included: the caller's slow path then decides).
+
+    Validated from each byte and the three before it (which exist: ``start >= 3``, and what
+    precedes a run is ASCII or a whole sequence), in a loop without early exits, so that the
+    compiler vectorises it: a byte must be a continuation exactly when a lead byte one, two or
+    three back asks for one; the bytes UTF-8 never uses (C0, C1, F5-FF) and the second bytes
+    that would make an overlong form, a surrogate or a code point above U+10FFFF are refused.
+    """
+    first, last = np.uint64(start), np.uint64(stop)
+    one, two, three = np.uint64(1), np.uint64(2), np.uint64(3)
+    starts = 0 if solid or buf[first] == 0x20 else 1
+    continuations = 0
+    bad = 0
+    for k in range(first, last):
+        b, p1, p2, p3 = buf[k], buf[k - one], buf[k - two], buf[k - three]
+        follows = (b & 0xC0) == 0x80
+        wanted = (p1 >= 0xC0) | (p2 >= 0xE0) | (p3 >= 0xF0)
+        bad |= follows != wanted
+        bad |= (b == 0xC0) | (b == 0xC1) | (b >= 0xF5)
+        bad |= ((p1 == 0xE0) & (b < 0xA0)) | ((p1 == 0xED) & (b > 0x9F))
+        bad |= ((p1 == 0xF0) & (b < 0x90)) | ((p1 == 0xF4) & (b > 0x8F))
+        continuations += follows
+        starts += (b != 0x20) & (p1 == 0x20) & (k != first)
+    # No sequence may run past the end of the run.
+    bad |= (buf[last - one] >= 0xC0) | (buf[last - two] >= 0xE0) | (buf[last - three] >= 0xF0)
+    if bad:
+        return -1, 0
+    return starts, continuations
 
 
 @_compiled(inline="always")
@@ -149,20 +177,6 @@ def _token(buf: U8Array, i: int, n: int, byte: int) -> int:
         return -1
     i = _skip_space(buf, i, n)
     return i + 1 if i < n and buf[i] == byte else -1
-
-
-@_compiled(inline="always")
-def _key(buf: U8Array, i: int, n: int, word: U8Array) -> int:
-    """Past ``"word":`` (with JSON whitespace around) at ``i``, else -1 (also for -1)."""
-    if i < 0:
-        return -1
-    i = _skip_space(buf, i, n)
-    if i + word.size > n:
-        return -1
-    for j in range(word.size):
-        if buf[i + j] != word[j]:
-            return -1
-    return _token(buf, i + word.size, n, 0x3A)
 
 
 @_compiled(inline="always")
@@ -232,15 +246,42 @@ def _load8(buf: U8Array, i: int) -> np.uint64:
     )
 
 
+@_compiled(inline="always")
+def _utf8_bytes(point: int) -> tuple[np.uint64, int]:
+    """The UTF-8 encoding of code point ``point`` as a little-endian word, and its length."""
+    p = np.uint64(point)
+    six, twelve, eighteen = np.uint64(6), np.uint64(12), np.uint64(18)
+    low = np.uint64(0x3F)
+    if point < 0x80:
+        return p, 1
+    if point < 0x800:
+        return (np.uint64(0xC0) | (p >> six)) | ((np.uint64(0x80) | (p & low)) << np.uint64(8)), 2
+    if point < 0x10000:
+        return (
+            (np.uint64(0xE0) | (p >> twelve))
+            | ((np.uint64(0x80) | ((p >> six) & low)) << np.uint64(8))
+            | ((np.uint64(0x80) | (p & low)) << np.uint64(16))
+        ), 3
+    return (
+        (np.uint64(0xF0) | (p >> eighteen))
+        | ((np.uint64(0x80) | ((p >> twelve) & low)) << np.uint64(8))
+        | ((np.uint64(0x80) | ((p >> six) & low)) << np.uint64(16))
+        | ((np.uint64(0x80) | (p & low)) << np.uint64(24))
+    ), 4
+
+
 @_compiled()
 def _text(buf: U8Array, i: int, n: int) -> tuple[int, int, int, int, np.uint64]:
-    """Scan the JSON string body at ``i`` (after its opening quote).
+    """Scan the JSON string body at ``i`` (after its opening quote; ``i >= 3``).
 
     Returns ``(next index after the closing quote, UTF-8 bytes, characters, words, hash)``, or
     ``(-1, ...)`` when the string is not one the fast path decodes.
 
-    Most bytes sit in runs of plain ASCII (no quote, backslash, control byte or UTF-8): each run
-    is found first, then counted in loops without early exits, which the compiler vectorises.
+    Most bytes sit in runs without a quote, backslash or control byte, ASCII or raw UTF-8 alike:
+    each run is found first, eight bytes at a time, then counted in loops without early exits,
+    which the compiler vectorises (characters are the run's bytes less its UTF-8 continuation
+    bytes; a run with a high bit set is validated as UTF-8 on the way). Escapes are decoded one
+    after another without going back to the run loop.
     """
     size = 0
     chars = 0
@@ -251,27 +292,32 @@ def _text(buf: U8Array, i: int, n: int) -> tuple[int, int, int, int, np.uint64]:
     filled = 0
     ones = np.uint64(0x0101010101010101)
     highs = np.uint64(0x8080808080808080)
+    hashed = 0  # bytes before this are in the hash already (a run cut near the buffer's end)
     while i < n:
-        # A run of plain ASCII (no byte >= 0x80, < 0x20, '"' or '\\'), eight bytes at a time
-        # (SWAR): the loop only finds the run's end and hashes it; words are counted after.
+        # A run without a quote, backslash or control byte, eight bytes at a time (SWAR): the
+        # loop only finds the run's end and hashes it; it is counted after.
         start = i
+        high = np.uint64(0)  # the run's bytes ORed together: does it hold UTF-8?
+        stopped = False  # at a special byte, rather than near the buffer's end
         while i + 8 <= n:
             w = _load8(buf, i)
             quote = w ^ (ones * np.uint64(0x22))
             slash = w ^ (ones * np.uint64(0x5C))
             special = (
-                w
-                | ((w - ones * np.uint64(0x20)) & ~w)
+                ((w - ones * np.uint64(0x20)) & ~w)
                 | ((quote - ones) & ~quote)
                 | ((slash - ones) & ~slash)
             ) & highs
-            if special:  # hash the plain bytes below the first special one, then stop
+            if special:  # hash the bytes below the first special one, then stop
                 lowest = special & (~special + np.uint64(1))  # 0x80 in that byte
                 below = (lowest - np.uint64(1)) >> np.uint64(7)  # 0xFF in each byte before it
                 count = int(((below & ones) * ones) >> np.uint64(56))
+                high |= w & below
                 state, block, filled = _feed_word(state, block, filled, w & below, count)
                 i += count
+                stopped = True
                 break
+            high |= w
             if filled == 0:
                 state = _step(state, w)
             else:
@@ -279,87 +325,97 @@ def _text(buf: U8Array, i: int, n: int) -> tuple[int, int, int, int, np.uint64]:
                 state = _step(state, block | (w << shift))
                 block = w >> (np.uint64(64) - shift)
             i += 8
+        if not stopped and high & highs:
+            # Near the buffer's end the run may stop inside a UTF-8 sequence: count up to
+            # that sequence here, and let the byte path below take it (hashed already).
+            hashed = i
+            lead = i - 1
+            while lead > start and lead > i - 4 and buf[lead] & 0xC0 == 0x80:
+                lead -= 1
+            c = buf[lead]
+            need = 2 if c < 0xE0 else 3 if c < 0xF0 else 4
+            if c >= 0xC0 and lead + need > i:
+                i = lead
         if i > start:
             size += i - start
-            chars += i - start
-            words += _word_starts(buf, start, i, solid)
+            if high & highs:
+                starts, continuations = _utf8_run(buf, start, i, solid)
+                if starts < 0:
+                    break
+                words += starts
+                chars += i - start - continuations
+            else:
+                chars += i - start
+                words += _word_starts(buf, start, i, solid)
             solid = buf[i - 1] != 0x20
         if i >= n:
             break
         c = buf[i]
-        if _PLAIN[c]:
-            i += 1
-            size += 1
-            chars += 1
-            solid, words = _word(solid, words, c == 0x20)
-            state, block, filled = _feed(state, block, filled, c)
+        if c == 0x5C:  # escapes, decoded inline one after another
+            while i + 1 < n and buf[i] == 0x5C:
+                e = buf[i + 1]
+                point = -1
+                if e == 0x75:
+                    point = _hex4(buf, i + 2, n)
+                    if 0xD800 <= point <= 0xDFFF:
+                        if (
+                            point >= 0xDC00
+                            or i + 12 > n
+                            or buf[i + 6] != 0x5C
+                            or buf[i + 7] != 0x75
+                        ):
+                            point = -1  # a lone surrogate
+                        else:
+                            low = _hex4(buf, i + 8, n)
+                            if 0xDC00 <= low <= 0xDFFF:
+                                point = 0x10000 + ((point - 0xD800) << 10) + (low - 0xDC00)
+                                i += 6
+                            else:
+                                point = -1
+                    i += 4
+                elif e == 0x6E:
+                    point = 0x0A
+                elif e == 0x22 or e == 0x5C or e == 0x2F:
+                    point = e
+                elif e == 0x74:
+                    point = 0x09
+                elif e == 0x72:
+                    point = 0x0D
+                elif e == 0x62:
+                    point = 0x08
+                elif e == 0x66:
+                    point = 0x0C
+                if point < 0:
+                    return -1, 0, 0, 0, np.uint64(0)  # an unknown escape, bad hex, a surrogate
+                i += 2
+                chars += 1
+                white = point == 0x20 or 0x09 <= point <= 0x0D
+                solid, words = _word(solid, words, white)
+                encoded, count = _utf8_bytes(point)
+                size += count
+                state, block, filled = _feed_word(state, block, filled, encoded, count)
             continue
         if c == 0x22:
             return i + 1, size, chars, words, _finish(state, block, size)
         if c < 0x20:
             break  # a raw control byte: not JSON
-        if c == 0x5C:  # an escape, decoded inline (a helper function measured 8 % slower)
-            if i + 1 >= n:
-                break
-            e = buf[i + 1]
-            point = -1
-            if e == 0x6E:
-                point = 0x0A
-            elif e == 0x22 or e == 0x5C or e == 0x2F:
-                point = e
-            elif e == 0x74:
-                point = 0x09
-            elif e == 0x72:
-                point = 0x0D
-            elif e == 0x62:
-                point = 0x08
-            elif e == 0x66:
-                point = 0x0C
-            elif e == 0x75:
-                point = _hex4(buf, i + 2, n)
-                if point < 0 or 0xDC00 <= point <= 0xDFFF:
-                    break  # bad hex or a lone low surrogate
-                if 0xD800 <= point <= 0xDBFF:
-                    if i + 8 > n or buf[i + 6] != 0x5C or buf[i + 7] != 0x75:
-                        break  # a lone high surrogate
-                    low = _hex4(buf, i + 8, n)
-                    if not 0xDC00 <= low <= 0xDFFF:
-                        break
-                    point = 0x10000 + ((point - 0xD800) << 10) + (low - 0xDC00)
-                    i += 6
-                i += 4
-            if point < 0:
-                break  # an unknown escape
-            i += 2
+        if c < 0x80:  # plain ASCII the run loop left (the last few bytes of the buffer)
+            size += 1
             chars += 1
-            if point < 0x80:
-                size += 1
-                solid, words = _word(solid, words, point == 0x20 or 0x09 <= point <= 0x0D)
-                state, block, filled = _feed(state, block, filled, point)
-                continue
-            solid, words = _word(solid, words, False)
-            if point < 0x800:
-                size += 2
-                state, block, filled = _feed(state, block, filled, 0xC0 | (point >> 6))
-            elif point < 0x10000:
-                size += 3
-                state, block, filled = _feed(state, block, filled, 0xE0 | (point >> 12))
-                state, block, filled = _feed(state, block, filled, 0x80 | ((point >> 6) & 0x3F))
-            else:
-                size += 4
-                state, block, filled = _feed(state, block, filled, 0xF0 | (point >> 18))
-                state, block, filled = _feed(state, block, filled, 0x80 | ((point >> 12) & 0x3F))
-                state, block, filled = _feed(state, block, filled, 0x80 | ((point >> 6) & 0x3F))
-            state, block, filled = _feed(state, block, filled, 0x80 | (point & 0x3F))
+            solid, words = _word(solid, words, c == 0x20)
+            if i >= hashed:
+                state, block, filled = _feed(state, block, filled, c)
+            i += 1
             continue
-        count = _utf8_length(buf, i, n)  # c >= 0x80: raw UTF-8
+        count = _utf8_length(buf, i, n)  # raw UTF-8 the run loop left
         if count == 0:
             break
         size += count
         chars += 1
         solid, words = _word(solid, words, False)
         for k in range(i, i + count):
-            state, block, filled = _feed(state, block, filled, buf[k])
+            if k >= hashed:
+                state, block, filled = _feed(state, block, filled, buf[k])
         i += count
     return -1, 0, 0, 0, np.uint64(0)
 
@@ -384,6 +440,194 @@ def _name_end(buf: U8Array, i: int, n: int) -> int:
     return -1
 
 
+# Deepest nesting the value skipper follows (a bit per level in one word); deeper values go
+# to orjson.
+MAX_DEPTH = 60
+
+
+@_compiled(inline="always")
+def _member_key(buf: U8Array, i: int, n: int) -> tuple[int, int, int]:
+    """A member's key without escapes and its colon, after JSON whitespace at ``i``.
+
+    Returns ``(index after the colon, the key's opening quote, its closing quote + 1)``, or -1s.
+    A key with an escape is refused: it might spell a key that matters.
+    """
+    i = _skip_space(buf, i, n)
+    if i >= n or buf[i] != 0x22:
+        return -1, -1, -1
+    stop = _name_end(buf, i + 1, n)
+    if stop < 0:
+        return -1, -1, -1
+    return _token(buf, stop + 1, n, 0x3A), i, stop + 1
+
+
+@_compiled(inline="always")
+def _is_key(buf: U8Array, start: int, stop: int, word: U8Array) -> bool:
+    """Whether ``buf[start:stop]`` is ``word`` (a key with its quotes)."""
+    if stop - start != word.size:
+        return False
+    for j in range(word.size):  # noqa: SIM110 - a plain loop compiles to a plain loop
+        if buf[start + j] != word[j]:
+            return False
+    return True
+
+
+@_compiled(inline="always")
+def _literal(buf: U8Array, i: int, n: int, c: int) -> int:
+    """Past ``true``, ``false`` or ``null`` at ``i`` (its first byte ``c``), else -1."""
+    if c == 0x74:
+        ok = i + 4 <= n and buf[i + 1] == 0x72 and buf[i + 2] == 0x75 and buf[i + 3] == 0x65
+        return i + 4 if ok else -1
+    if c == 0x66:
+        ok = i + 5 <= n and buf[i + 1] == 0x61 and buf[i + 2] == 0x6C and buf[i + 3] == 0x73
+        return i + 5 if ok and buf[i + 4] == 0x65 else -1
+    ok = i + 4 <= n and buf[i + 1] == 0x75 and buf[i + 2] == 0x6C and buf[i + 3] == 0x6C
+    return i + 4 if ok else -1
+
+
+@_compiled(inline="always")
+def _digits(buf: U8Array, i: int, n: int) -> int:
+    while i < n and 0x30 <= buf[i] <= 0x39:
+        i += 1
+    return i
+
+
+@_compiled(inline="always")
+def _number(buf: U8Array, i: int, n: int) -> int:
+    """Past a JSON number at ``i``, else -1. Numbers a double may not hold (more than 200
+    integer digits, an exponent of three digits) are refused too: orjson judges those."""
+    if buf[i] == 0x2D:
+        i += 1
+    start = i
+    if i < n and buf[i] == 0x30:
+        i += 1
+    else:
+        i = _digits(buf, i, n)
+        if i == start or i - start > 200:
+            return -1
+    if i < n and buf[i] == 0x2E:
+        after = _digits(buf, i + 1, n)
+        if after == i + 1:
+            return -1
+        i = after
+    if i < n and (buf[i] == 0x65 or buf[i] == 0x45):
+        i += 1
+        if i < n and (buf[i] == 0x2B or buf[i] == 0x2D):
+            i += 1
+        after = _digits(buf, i, n)
+        if after == i or after - i > 2:
+            return -1
+        i = after
+    return i
+
+
+@_compiled(inline="always")
+def _string_key(buf: U8Array, i: int, n: int) -> int:
+    """Past a key string (escapes allowed) and its colon, after whitespace at ``i``; else -1."""
+    i = _token(buf, i, n, 0x22)
+    if i < 0:
+        return -1
+    i = _text(buf, i, n)[0]
+    return _token(buf, i, n, 0x3A) if i >= 0 else -1
+
+
+@_compiled()
+def _skip_value(buf: U8Array, i: int, n: int) -> int:
+    """Past the JSON value after whitespace at ``i`` (any value: objects and arrays nested up
+    to :data:`MAX_DEPTH`), checking it as strictly as the text; -1 for anything else.
+
+    Iterative: a bit per open container (1 for an object) says what closes it and whether a
+    key comes after each comma.
+    """
+    objects = np.uint64(0)
+    depth = 0
+    while True:
+        i = _skip_space(buf, i, n)
+        if i >= n:
+            return -1
+        c = buf[i]
+        if c == 0x22:
+            i = _text(buf, i + 1, n)[0]
+        elif c == 0x7B or c == 0x5B:
+            i = _skip_space(buf, i + 1, n)
+            if i < n and buf[i] == c + 2:  # "}" and "]" follow "{" and "[" by two
+                i += 1
+            else:
+                if depth == MAX_DEPTH:
+                    return -1
+                bit = np.uint64(1) << np.uint64(depth)
+                depth += 1
+                if c == 0x7B:
+                    objects |= bit
+                    i = _string_key(buf, i, n)
+                    if i < 0:
+                        return -1
+                else:
+                    objects &= ~bit
+                continue  # to the container's first value
+        elif c == 0x74 or c == 0x66 or c == 0x6E:
+            i = _literal(buf, i, n, c)
+        elif c == 0x2D or 0x30 <= c <= 0x39:
+            i = _number(buf, i, n)
+        else:
+            return -1
+        if i < 0:
+            return -1
+        # After a value: close what it ends, or go on to the next element.
+        more = False
+        while depth > 0:
+            i = _skip_space(buf, i, n)
+            if i >= n:
+                return -1
+            in_object = (objects >> np.uint64(depth - 1)) & np.uint64(1)
+            c = buf[i]
+            if c == 0x2C:
+                i = _string_key(buf, i + 1, n) if in_object else i + 1
+                if i < 0:
+                    return -1
+                more = True
+                break
+            if c != (0x7D if in_object else 0x5D):
+                return -1
+            i += 1
+            depth -= 1
+        if not more:
+            return i
+
+
+@_compiled(inline="always")
+def _meta(buf: U8Array, i: int, n: int, key_name: U8Array) -> tuple[int, int, int]:
+    """The ``meta`` object after whitespace at ``i``: ``(index after it, start and end of the
+    ``pile_set_name`` string)``, wherever that member sits, every other member skipped; -1s
+    when there is no such name (or it has escapes, or comes twice: orjson decides then)."""
+    i = _token(buf, i, n, 0x7B)
+    name_start = name_stop = -1
+    while i >= 0:
+        i, key, key_end = _member_key(buf, i, n)
+        if i < 0:
+            break
+        if _is_key(buf, key, key_end, key_name):
+            if name_start >= 0:
+                break
+            name_start = _token(buf, i, n, 0x22)
+            if name_start < 0:
+                break
+            name_stop = _name_end(buf, name_start, n)
+            i = name_stop + 1 if name_stop >= 0 else -1
+        else:
+            i = _skip_value(buf, i, n)
+        if i < 0:
+            break
+        i = _skip_space(buf, i, n)
+        if i < n and buf[i] == 0x2C:
+            i += 1
+            continue
+        if i < n and buf[i] == 0x7D and name_stop >= 0:
+            return i + 1, name_start, name_stop
+        break
+    return -1, -1, -1
+
+
 @_compiled(nogil=True, cache=True)
 def scan_lines(
     buf: U8Array,
@@ -403,6 +647,10 @@ def scan_lines(
     rows end at the first negative length), ``totals[k]`` its counts (see the column
     constants), ``buckets[k]`` its size histogram, ``registers[k]`` its HyperLogLog registers.
 
+    A line is taken when it is one JSON object with a ``"text"`` string and a ``"meta"`` object
+    holding a ``"pile_set_name"`` string, in any order, beside any other members (skipped, and
+    checked as strictly as the text); keys at those two levels without escapes, each key once.
+
     Returns ``(status, position, lines)``: where and why it stopped and how many lines it
     counted. After :data:`OTHER_LINE` or :data:`NAMES_FULL`, ``position`` is the start of the
     line in question.
@@ -412,19 +660,39 @@ def scan_lines(
     lines = 0
     low_mask = np.uint64((1 << HASH_BITS) - 1)
     while position < n:
-        i = _key(buf, _token(buf, position, n, 0x7B), n, key_text)  # {"text":
-        i = _token(buf, i, n, 0x22)  # the text's opening quote
+        i = _token(buf, position, n, 0x7B)
         if i < 0:
             return OTHER_LINE, position, lines
-        i, size, chars, words, digest = _text(buf, i, n)
-        i = _key(buf, _token(buf, i, n, 0x2C), n, key_meta)  # , "meta":
-        i = _key(buf, _token(buf, i, n, 0x7B), n, key_name)  # {"pile_set_name":
-        name_start = _token(buf, i, n, 0x22)
-        name_stop = _name_end(buf, name_start, n) if name_start >= 0 else -1
-        i = _token(buf, _token(buf, name_stop + 1, n, 0x7D), n, 0x7D) if name_stop >= 0 else -1
-        if i < 0:
+        has_text = False
+        name_start = name_stop = -1
+        size = chars = words = 0
+        digest = np.uint64(0)
+        while True:  # the object's members
+            i, key, key_end = _member_key(buf, i, n)
+            if i < 0:
+                return OTHER_LINE, position, lines
+            if _is_key(buf, key, key_end, key_text):
+                i = _token(buf, i, n, 0x22)
+                if has_text or i < 0:
+                    return OTHER_LINE, position, lines
+                i, size, chars, words, digest = _text(buf, i, n)
+                has_text = True
+            elif _is_key(buf, key, key_end, key_meta):
+                if name_stop >= 0:
+                    return OTHER_LINE, position, lines
+                i, name_start, name_stop = _meta(buf, i, n, key_name)
+            else:
+                i = _skip_value(buf, i, n)
+            if i < 0:
+                return OTHER_LINE, position, lines
+            i = _skip_space(buf, i, n)
+            if i < n and buf[i] == 0x2C:
+                i += 1
+                continue
+            if i < n and buf[i] == 0x7D and has_text and name_stop >= 0:
+                break
             return OTHER_LINE, position, lines
-        i = _skip_space(buf, i, n)
+        i = _skip_space(buf, i + 1, n)
         if i < n and buf[i] != 0x0A:  # anything but JSON whitespace before the newline
             return OTHER_LINE, position, lines
 
@@ -530,9 +798,10 @@ def c_scan_lines() -> Any:
 
 @_compiled(cache=True)
 def _string_hash(buf: U8Array) -> np.uint64:
-    return _text(buf, 1, buf.size)[4]
+    return _text(buf, 4, buf.size)[4]
 
 
 def text_hash(text: str) -> int:
     """The 64-bit hash the kernel gives a document whose text is ``text``."""
-    return int(_string_hash(np.frombuffer(orjson.dumps(text), dtype=np.uint8)))
+    # Three bytes before the string: the scanner looks back that far from any text.
+    return int(_string_hash(np.frombuffer(b"   " + orjson.dumps(text), dtype=np.uint8)))

@@ -101,7 +101,7 @@ def reference_figures(docs: list[Doc], name: str | None = None) -> Reference:
     )
 
 
-def comparable(partial: CorpusPartial) -> object:
+def comparable(partial: CorpusPartial) -> tuple[object, object]:
     """A partial's figures as plain values, to compare two scans of the same data."""
     subsets = {
         name: (
