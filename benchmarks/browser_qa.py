@@ -37,7 +37,7 @@ sys.path.insert(0, str(PROJECT_ROOT))
 
 from bench_common import cpu_model, write_docs_section  # noqa: E402
 
-from generator.widget import sha256_of  # noqa: E402
+from generator.cache import file_sha256 as sha256_of  # noqa: E402
 from tests.browser.qa_site import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -202,7 +202,7 @@ def _machine() -> str:
     ).stdout.strip()
     import onnxruntime
 
-    from generator.widget import find_runtime
+    from generator.qa.widget import find_runtime
 
     runtime = find_runtime(PROJECT_ROOT / "node_modules")
     web = runtime.ort_version if runtime else "?"

@@ -1,59 +1,84 @@
-"""The build: content in, a complete static site out."""
+"""The build: content in, a complete static site out, rendering only what changed."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.cache import ContentCache
+from generator.cache import ContentCache, hash_key
 from generator.errors import CountingHandler, StrictFailure
-from generator.evidence import Evidence, EvidenceEnv
-from generator.pages import render_site
+from generator.evidence import Evidence, EvidenceEnv, kinds
+from generator.manifest import MANIFEST_NAME, MANIFEST_VERSION, Entry, Manifest, read_manifest
+from generator.options import PROJECT_ROOT, BuildOptions
 from generator.site import Site, load_site
-from generator.write import SiteWriter
 
 log = logging.getLogger(__name__)
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    content_dir: Path
-    out_dir: Path
-    base_url: str | None = None
-    strict: bool = False
-    cache_dir: Path = PROJECT_ROOT / ".cache" / "unfragile"
-    templates_dir: Path = PROJECT_ROOT / "templates"
-    static_dir: Path = PROJECT_ROOT / "static"
-    node_modules: Path = PROJECT_ROOT / "node_modules"
-    dev_reload: bool = False
+__all__ = ["PROJECT_ROOT", "BuildOptions", "BuildReport", "build_site", "compute_evidence"]
 
 
 @dataclass
 class BuildReport:
-    site: Site
-    evidence: Evidence
-    files: int
+    files: int  # outputs of the site (the manifest not counted)
     seconds: float
-    cache: ContentCache
+    planned: int = 0
+    rendered: int = 0  # outputs whose bytes this build made
+    carried: int = 0  # unchanged outputs brought over from the previous site
+    deleted: int = 0  # outputs of the previous site that are no longer planned
+    up_to_date: bool = False  # nothing the build reads had changed: nothing was done
+    stages: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    site: Site | None = None
+    evidence: Evidence | None = None
+    cache: ContentCache | None = None
 
 
 def build_site(options: BuildOptions, counter: CountingHandler | None = None) -> BuildReport:
     """Build the site into ``options.out_dir``.
 
     Order: load site config -> load + validate records -> resolve pairs and references -> scores
-    -> evidence (QA, corpus stats; cached) -> template contexts -> render -> write (atomic).
-    Nothing touches the output folder until everything before the final swap has succeeded; with
-    ``strict``, any warning logged during the build fails it before the swap.
+    -> evidence (QA, corpus stats; cached) -> page plan (every output and its fingerprint)
+    -> render what changed (in parallel) -> write (atomic: unchanged files carried over into a
+    staging folder that replaces the output folder). Nothing touches the output folder until
+    everything before the final swap has succeeded; with ``strict``, any warning logged by the
+    build fails it before the swap.
     """
+    from generator.pages import SiteContext, make_plan, render_output
+    from generator.parallel import render_all
+    from generator.write import SiteWriter
+
     started = time.perf_counter()
+    stages: dict[str, float] = {}
+    clock = _Clock(stages)
     counter = counter or _attach_counter()
     warnings_before = counter.count
-    site = load_site(options.content_dir, options.base_url)
+    out_dir = options.out_dir.resolve()
+    previous = read_manifest(out_dir) if options.incremental else None
+    stamp = _stamp(options)
+    if previous is not None and _unchanged(previous, stamp):
+        clock("check")
+        for message in previous.warnings:  # the same input gives the same warnings
+            log.warning("%s", message)
+        if options.strict and previous.warnings:
+            raise StrictFailure(
+                f"{len(previous.warnings)} warning(s) with --strict; nothing was written"
+            )
+        log.info("nothing changed since the last build of %s", out_dir)
+        return BuildReport(
+            files=len(previous.entries),
+            seconds=time.perf_counter() - started,
+            planned=len(previous.entries),
+            carried=len(previous.entries),
+            up_to_date=True,
+            stages=stages,
+        )
+
+    site = load_site(options.content_dir, options.base_url, options.cache_dir)
+    clock("load")
     cache = ContentCache(options.cache_dir)
     env = EvidenceEnv(
         project_root=PROJECT_ROOT,
@@ -62,37 +87,199 @@ def build_site(options: BuildOptions, counter: CountingHandler | None = None) ->
         node_modules=options.node_modules,
     )
     evidence = compute_evidence(site, env)
-    writer = SiteWriter(options.out_dir)
+    clock("evidence")
+    ctx = SiteContext(site, evidence, options)
+    plan = make_plan(ctx)
+    clock("plan")
+
+    writer = SiteWriter(out_dir)
     try:
-        render_site(site, evidence, writer, options)
-        if options.strict and counter.count > warnings_before:
-            raise StrictFailure(
-                f"{counter.count - warnings_before} warning(s) with --strict; nothing was written"
-            )
-        writer.commit()
+        todo = []
+        for output in plan:
+            old = previous.entries.get(output.path) if previous is not None else None
+            if (
+                old is not None
+                and old.fingerprint == output.fingerprint
+                and writer.carry(output.path, old.sha256, old.size, output.kind)
+            ):
+                continue
+            todo.append(output)
+        clock("carry")
+        written = render_all(
+            functools.partial(render_output, ctx),
+            todo,
+            writer.staging,
+            options.jobs,
+            options.progress,
+        )
+        for path, sha, size in written:
+            writer.record(path, sha, size, plan.kind_of(path))
+        clock("render")
+        warnings = counter.count - warnings_before
+        if options.strict and warnings:
+            raise StrictFailure(f"{warnings} warning(s) with --strict; nothing was written")
+        manifest = Manifest(
+            entries={
+                o.path: Entry(o.fingerprint, *writer.files[o.path], o.kind, o.url) for o in plan
+            },
+            stamp=stamp,
+            sources=_sources(options, _evidence_files(site), ctx.site_files.values()),
+            warnings=counter.messages[warnings_before:],
+        )
+        deleted = 0 if previous is None else len(set(previous.entries) - set(manifest.entries))
+        if previous is not None and not written and not deleted:
+            # Every output is what the current site already holds: leave it as it is and
+            # only refresh the manifest's record of the sources.
+            writer.abort()
+            _replace_manifest(out_dir, manifest)
+        else:
+            writer.write_bytes(MANIFEST_NAME, manifest.to_bytes(), "manifest")
+            writer.commit()
+        clock("write")
     except BaseException:
         writer.abort()
         raise
     seconds = time.perf_counter() - started
-    log.info("built %d files into %s in %.2f s", len(writer.written), options.out_dir, seconds)
+    log.info(
+        "built %d files (%d rendered, %d unchanged, %d deleted) into %s in %.2f s",
+        len(plan),
+        len(written),
+        writer.carried,
+        deleted,
+        out_dir,
+        seconds,
+    )
     return BuildReport(
-        site, evidence, len(writer.written), seconds, cache, counter.messages[warnings_before:]
+        files=len(plan),
+        seconds=seconds,
+        planned=len(plan),
+        rendered=len(written),
+        carried=writer.carried,
+        deleted=deleted,
+        stages=stages,
+        warnings=counter.messages[warnings_before:],
+        site=site,
+        evidence=evidence,
+        cache=cache,
     )
 
 
 def compute_evidence(site: Site, env: EvidenceEnv) -> Evidence:
-    """Run each record's evidence through its backend (imported only when a record needs it)."""
+    """Run each record's evidence through its kind's backend (imported when a record needs it)."""
     evidence = Evidence()
+    registered = kinds()
     for artifact in site.records:
-        if artifact.qa is not None:
-            from generator.qa.evidence import compute_qa_evidence
-
-            evidence.qa[artifact.slug] = compute_qa_evidence(artifact.qa, env)
-        if artifact.corpus is not None:
-            from generator.corpus.evidence import compute_corpus_evidence
-
-            evidence.corpus[artifact.slug] = compute_corpus_evidence(artifact.corpus, env)
+        for name, spec in artifact.evidence.items():
+            evidence.of(name)[artifact.slug] = registered[name].compute(spec, env)
     return evidence
+
+
+MISSING = (-1, -1)
+
+
+class _Clock:
+    def __init__(self, stages: dict[str, float]) -> None:
+        self.stages = stages
+        self.last = time.perf_counter()
+
+    def __call__(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.stages[stage] = now - self.last
+        self.last = now
+
+
+def _stamp(options: BuildOptions) -> str:
+    """What, besides the source files, decides the output: the options that shape it."""
+    return hash_key(
+        MANIFEST_VERSION,
+        str(options.content_dir.resolve()),
+        options.base_url,
+        str(options.templates_dir.resolve()),
+        str(options.static_dir.resolve()),
+        str(options.node_modules.resolve()),
+    )
+
+
+def _evidence_files(site: Site) -> list[Path]:
+    registered = kinds()
+    return [
+        path
+        for artifact in site.records
+        for name, spec in artifact.evidence.items()
+        for path in registered[name].input_files(spec)
+    ]
+
+
+def _walk(root: Path) -> Iterable[Path]:
+    if root.is_file():
+        yield root
+        return
+    for path in sorted(root.rglob("*")):
+        if "__pycache__" not in path.parts and (path.is_file() or path.is_dir()):
+            yield path
+
+
+def _sources(options: BuildOptions, *extra: Iterable[Path]) -> dict[str, tuple[int, int]]:
+    """Size and modification time of every file the build read (folders: their listing time).
+
+    Like Lektor's ``FileInfo.unchanged``, an unchanged size and time mean an unchanged file; any
+    difference sends the build through the full pipeline, where content hashes decide.
+    """
+    roots = [
+        options.content_dir,
+        options.templates_dir,
+        options.static_dir,
+        PROJECT_ROOT / "generator",
+    ]
+    found: dict[str, tuple[int, int]] = {}
+    for path in [p for root in roots if root.exists() for p in _walk(root)] + [
+        p for group in extra for p in group
+    ]:
+        try:
+            info = path.stat()
+        except OSError:
+            found[str(path)] = MISSING  # an input that is not there (yet)
+            continue
+        found[str(path)] = (info.st_size if path.is_file() else 0, info.st_mtime_ns)
+    return found
+
+
+def _unchanged(previous: Manifest, stamp: str) -> bool:
+    """True when the previous build read exactly the files that are there now, unchanged."""
+    if previous.stamp != stamp or not previous.sources:
+        return False
+    for name, (size, mtime) in previous.sources.items():
+        path = Path(name)
+        try:
+            info = path.stat()
+        except OSError:
+            if (size, mtime) == MISSING:
+                continue
+            return False
+        if (size, mtime) == MISSING:
+            return False
+        if info.st_mtime_ns != mtime or (path.is_file() and info.st_size != size):
+            return False
+    return True
+
+
+def _replace_manifest(out_dir: Path, manifest: Manifest) -> None:
+    import os
+    import tempfile
+
+    data = manifest.to_bytes()
+    target = out_dir / MANIFEST_NAME
+    if target.exists() and target.read_bytes() == data:
+        return
+    fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".manifest-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _attach_counter() -> CountingHandler:

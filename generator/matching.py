@@ -9,12 +9,17 @@ thousands of capabilities stays within memory.
 from __future__ import annotations
 
 import logging
+import os
+import pickle
 import re
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
+from generator.cache import hash_key
 from generator.records import Artifact
 
 log = logging.getLogger(__name__)
@@ -79,6 +84,45 @@ def capability_text(title: str, description: str, unique: str) -> str:
     return _MARKUP.sub(" ", f"{title}. {title}. {description} {unique}")
 
 
+MATCH_VERSION = "match-graph/2"  # bump when the matching changes what it finds
+
+
+def cached_match_graph(
+    records: list[Artifact], min_similarity: float, max_per_capability: int, cache_dir: Path
+) -> MatchGraph:
+    """:func:`build_match_graph`, reused while every capability text and setting is the same."""
+    texts = [
+        (a.slug, c.id, capability_text(c.title, c.description, c.unique))
+        for a in sorted(records, key=lambda a: a.slug)
+        for c in a.capabilities
+    ]
+    key = hash_key(MATCH_VERSION, min_similarity, max_per_capability, texts)
+    path = cache_dir / "match-graph" / f"{key}.pickle"
+    try:
+        with path.open("rb") as handle:
+            edges = pickle.load(handle)
+        return MatchGraph([Match(CapabilityRef(*a), CapabilityRef(*b), s) for a, b, s in edges])
+    except FileNotFoundError:
+        pass
+    except Exception as exc:  # a damaged entry is recomputed
+        log.debug("ignoring unreadable match graph cache %s: %s", path, exc)
+    graph = build_match_graph(records, min_similarity, max_per_capability)
+    edges = [
+        ((m.a.slug, m.a.capability), (m.b.slug, m.b.capability), m.similarity)
+        for m in graph.matches
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(edges, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return graph
+
+
 def build_match_graph(
     records: list[Artifact], min_similarity: float, max_per_capability: int = 5
 ) -> MatchGraph:
@@ -105,20 +149,30 @@ def build_match_graph(
     owner_ids = {slug: n for n, slug in enumerate(sorted({r.slug for r in refs}))}
     owners = np.array([owner_ids[ref.slug] for ref in refs])
     edges: dict[tuple[int, int], float] = {}
+    transposed = matrix.T.tocsr()
     for start in range(0, len(refs), BLOCK_ROWS):
-        block = (matrix[start : start + BLOCK_ROWS] @ matrix.T).toarray()
-        for offset, row in enumerate(block):
+        # Sparse products: only pairs that share a term are ever looked at.
+        block = (matrix[start : start + BLOCK_ROWS] @ transposed).tocsr()
+        for offset in range(block.shape[0]):
             i = start + offset
-            row[owners == owners[i]] = -1.0  # never match an artifact with itself
-            candidates = np.nonzero(row >= min_similarity)[0]
-            if len(candidates) > max_per_capability:
+            lo, hi = block.indptr[offset], block.indptr[offset + 1]
+            cols, sims = block.indices[lo:hi], block.data[lo:hi]
+            keep = (owners[cols] != owners[i]) & (sims >= min_similarity)
+            if min_similarity <= 0:  # pairs sharing no term have similarity 0 and count too
+                keep = owners[cols] != owners[i]
+                extra = np.setdiff1d(np.nonzero(owners != owners[i])[0], cols)
+                cols = np.concatenate([cols[keep], extra])
+                sims = np.concatenate([sims[keep], np.zeros(len(extra))])
+            else:
+                cols, sims = cols[keep], sims[keep]
+            if len(cols) > max_per_capability:
                 # Strongest first; ties broken by position so the result is deterministic.
-                order = np.lexsort((candidates, -row[candidates]))
-                candidates = candidates[order[:max_per_capability]]
-            for j in candidates:
-                key = (i, int(j)) if i < j else (int(j), i)
-                edges[key] = round(float(row[j]), 6)
+                order = np.lexsort((cols, -sims))[:max_per_capability]
+                cols, sims = cols[order], sims[order]
+            for j, sim in zip(cols.tolist(), sims.tolist(), strict=True):
+                key = (i, j) if i < j else (j, i)
+                edges[key] = round(sim, 6)
     matches = [Match(refs[i], refs[j], sim) for (i, j), sim in edges.items()]
-    matches.sort(key=lambda m: (m.a, m.b))
+    matches.sort(key=lambda m: (m.a.slug, m.a.capability, m.b.slug, m.b.capability))
     log.debug("match graph: %d capabilities, %d matches", len(refs), len(matches))
     return MatchGraph(matches)

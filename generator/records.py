@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.config import SiteConfig
+from generator.config import SiteConfig, format_number
 from generator.errors import Problems
-from generator.evidence import CorpusEvidenceSpec, QAEvidenceSpec
+from generator.evidence import RecordRef, kinds
 from generator.fields import SLUG_RE, Reader
+from generator.parsecache import ParseCache
 from generator.yamlsource import YamlDocument, display_path, join, load_yaml
 
 log = logging.getLogger(__name__)
@@ -34,6 +36,7 @@ RECORD_FIELDS_OPTIONAL = (
     "evidence",
 )
 CAPABILITY_FIELDS = ("id", "title", "description", "unique", "vs_alternatives")
+ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -80,13 +83,21 @@ class Artifact:
     signals: dict[str, Signal]
     capabilities: list[Capability]
     compare_with: list[str]
-    qa: QAEvidenceSpec | None = None
-    corpus: CorpusEvidenceSpec | None = None
+    # evidence kind name -> its spec (generator.evidence); read by the registered kinds
+    evidence: dict[str, Any] = field(default_factory=dict)
     doc: YamlDocument | None = field(default=None, repr=False, compare=False)
 
 
-def load_records(content_dir: Path, config: SiteConfig, problems: Problems) -> list[Artifact]:
-    """Load every ``artifacts/*.yaml`` in a sorted walk; cross-record checks included."""
+def load_records(
+    content_dir: Path,
+    config: SiteConfig,
+    problems: Problems,
+    cache: ParseCache | None = None,
+) -> list[Artifact]:
+    """Load every ``artifacts/*.yaml`` in a sorted walk; cross-record checks included.
+
+    With a ``cache``, records whose bytes are unchanged are not parsed again.
+    """
     folder = content_dir / "artifacts"
     paths = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
     if not paths:
@@ -104,7 +115,7 @@ def load_records(content_dir: Path, config: SiteConfig, problems: Problems) -> l
             )
             continue
         stems[path.stem] = path
-        record = load_record(path, content_dir, config, problems)
+        record = load_record(path, content_dir, config, problems, cache)
         if record is not None:
             records.append(record)
     _check_across(records, problems)
@@ -112,7 +123,11 @@ def load_records(content_dir: Path, config: SiteConfig, problems: Problems) -> l
 
 
 def load_record(
-    path: Path, content_dir: Path, config: SiteConfig, problems: Problems
+    path: Path,
+    content_dir: Path,
+    config: SiteConfig,
+    problems: Problems,
+    cache: ParseCache | None = None,
 ) -> Artifact | None:
     display = display_path(path)
     slug = path.stem
@@ -126,7 +141,7 @@ def load_record(
             "and not the word 'vs' between hyphens",
         )
         return None
-    doc = load_yaml(path, problems, display)
+    doc = load_yaml(path, problems, display, cache)
     if doc is None:
         return None
     r = Reader(doc, problems)
@@ -228,11 +243,18 @@ def _read_signals(r: Reader, raw: Any, config: SiteConfig, kind: str) -> dict[st
         if raw_value == UNKNOWN:
             number = None
         else:
-            number = r.number(path, entry, "value", minimum=0)
+            number = r.number(path, entry, "value")
             if number is None:
                 continue
             if sdef.scale == "binary" and number not in (0.0, 1.0):
                 r.problem(join(path, "value"), "a yes/no signal is 0, 1 or unknown")
+                continue
+            if not sdef.in_range(number):
+                r.problem(
+                    join(path, "value"),
+                    f"{format_number(number)} is outside the valid range of "
+                    f"{sdef.label}: {sdef.range_text}",
+                )
                 continue
         source = r.text(path, entry, "source")
         if number is not None and source is None and "source" in entry:
@@ -240,14 +262,25 @@ def _read_signals(r: Reader, raw: Any, config: SiteConfig, kind: str) -> dict[st
         if number is not None and source is None:
             r.problem(join(path, "source"), "a known value needs its source")
             continue
-        as_of = entry.get("as_of")
-        if isinstance(as_of, dt.date):
-            as_of = as_of.isoformat()
-        elif as_of is not None and not isinstance(as_of, str):
-            r.problem(join(path, "as_of"), "expected a date (YYYY-MM-DD)")
-            as_of = None
+        as_of = _read_as_of(r, path, entry.get("as_of"))
         signals[sid] = Signal(sid, number, source, as_of, r.text(path, entry, "note"))
     return signals
+
+
+def _read_as_of(r: Reader, path: str, raw: Any) -> str | None:
+    """A calendar date written ``YYYY-MM-DD`` (YAML reads it as a date, or text when quoted)."""
+    if raw is None:
+        return None
+    if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
+        return raw.isoformat()
+    text = raw if isinstance(raw, str) else str(raw)
+    if isinstance(raw, str) and ISO_DATE_RE.match(raw):
+        try:
+            return dt.date.fromisoformat(raw).isoformat()
+        except ValueError:
+            pass
+    r.problem(join(path, "as_of"), f"'{text}' is not a date written YYYY-MM-DD")
+    return None
 
 
 def _read_capabilities(r: Reader, raw: Any) -> list[Capability]:
@@ -276,60 +309,20 @@ def _read_capabilities(r: Reader, raw: Any) -> list[Capability]:
 
 
 def _read_evidence(r: Reader, raw: Any, artifact: Artifact, content_dir: Path) -> None:
+    """Each entry of ``evidence:`` is read by the registered kind of that name."""
     if raw is None:
         return
     data = r.mapping("evidence", raw)
     if data is None:
         return
-    r.keys("evidence", data, (), ("qa", "corpus"))
-    if data.get("qa") is not None:
-        qa = r.mapping("evidence.qa", data["qa"])
-        if qa is not None:
-            r.keys("evidence.qa", qa, ("model", "examples"), ("null_threshold",))
-            model = r.text("evidence.qa", qa, "model")
-            examples = _content_files(r, "evidence.qa", qa, "examples", content_dir)
-            threshold = r.number("evidence.qa", qa, "null_threshold")
-            if model and examples:
-                artifact.qa = QAEvidenceSpec(
-                    record=artifact.display,
-                    slug=artifact.slug,
-                    model=model,
-                    examples=tuple(examples),
-                    null_threshold=threshold or 0.0,
-                )
-    if data.get("corpus") is not None:
-        corpus = r.mapping("evidence.corpus", data["corpus"])
-        if corpus is not None:
-            r.keys("evidence.corpus", corpus, ("shards",), ("published", "sample_note"))
-            shards = r.string_list("evidence.corpus", corpus, "shards")
-            published = _content_files(r, "evidence.corpus", corpus, "published", content_dir)
-            if shards:
-                artifact.corpus = CorpusEvidenceSpec(
-                    record=artifact.display,
-                    slug=artifact.slug,
-                    shards=tuple(shards),
-                    published=published[0] if published else None,
-                    sample_note=r.text("evidence.corpus", corpus, "sample_note"),
-                )
-
-
-def _content_files(
-    r: Reader, path: str, mapping: dict[str, Any], key: str, content_dir: Path
-) -> list[Path]:
-    """Files named relative to the content folder; they must exist and stay inside it."""
-    names = r.string_list(path, mapping, key) or []
-    root = content_dir.resolve()
-    files: list[Path] = []
-    for i, name in enumerate(names):
-        where = join(path, key) if isinstance(mapping.get(key), str) else join(join(path, key), i)
-        candidate = (content_dir / name).resolve()
-        if not candidate.is_relative_to(root):
-            r.problem(where, f"'{name}' is outside the content folder")
-        elif not candidate.is_file():
-            r.problem(where, f"file '{name}' not found in {display_path(content_dir)}")
-        else:
-            files.append(candidate)
-    return files
+    registered = kinds()
+    r.keys("evidence", data, (), registered)
+    ref = RecordRef(artifact.display, artifact.slug)
+    for name, kind in registered.items():
+        if data.get(name) is not None:
+            spec = kind.read(r, data[name], ref, content_dir)
+            if spec is not None:
+                artifact.evidence[name] = spec
 
 
 def _check_across(records: list[Artifact], problems: Problems) -> None:

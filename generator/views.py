@@ -16,7 +16,15 @@ from generator.records import Artifact, Capability
 from generator.scores import ArtifactScore, DimensionScore, display_score, points_text
 from generator.site import Site
 from generator.urls import absolute_url, artifact_url, compare_url
-from generator.verdict import leader, summary_sentence, verdict_sentence
+from generator.verdict import (
+    Side,
+    Standing,
+    leader,
+    rank_sentence,
+    standing,
+    summary_sentence,
+    verdict_sentence,
+)
 
 
 @dataclass(frozen=True)
@@ -112,6 +120,32 @@ def _side(who: int | None) -> str | None:
     return {-1: "a", 1: "b"}.get(who) if who is not None else None
 
 
+def side_of(view: ArtifactView) -> Side:
+    return Side(view.name, view.kind.label.lower(), view.kind.plural.lower(), view.score)
+
+
+def _dimension_row(dim: str, a: ArtifactView, b: ArtifactView) -> TableRow | None:
+    """A dimension's row: a leader only where it means the same for both sides."""
+    da, db = a.dimension(dim), b.dimension(dim)
+    st = standing(da, db)
+    if st is Standing.NEITHER:
+        return None
+
+    def cell(view: ArtifactView, d: DimensionScore) -> str:
+        if not d.applicable:
+            return f"not measured for {view.kind.plural.lower()}"
+        if st is Standing.MEASURED_DIFFERENTLY:
+            return f"{_points(d.score)} ({view.kind.label.lower()} signals)"
+        return _points(d.score)
+
+    notes = {
+        Standing.MEASURED_DIFFERENTLY: "measured differently for each kind; no leader",
+        Standing.DIFFERENT_SIGNALS: "different signals known; no leader",
+    }
+    lead = {Standing.A_LEADS: "a", Standing.B_LEADS: "b"}.get(st)
+    return TableRow(DIMENSION_LABELS[dim], cell(a, da), cell(b, db), lead, notes.get(st, ""))
+
+
 def compare_view(site: Site, pair: Pair, views: dict[str, ArtifactView]) -> CompareView:
     a, b = views[pair.a], views[pair.b]
     rows = [
@@ -123,16 +157,7 @@ def compare_view(site: Site, pair: Pair, views: dict[str, ArtifactView]) -> Comp
             _side(leader(a.score.rank, b.score.rank)),
         ),
     ]
-    for dim in DIMENSIONS:
-        da, db = a.dimension(dim), b.dimension(dim)
-        rows.append(
-            TableRow(
-                DIMENSION_LABELS[dim],
-                _points(da.score),
-                _points(db.score),
-                _side(leader(da.score, db.score)),
-            )
-        )
+    rows += [row for dim in DIMENSIONS if (row := _dimension_row(dim, a, b)) is not None]
     rows += [
         TableRow("Pricing", a.artifact.pricing or "unknown", b.artifact.pricing or "unknown", None),
         TableRow(
@@ -145,15 +170,14 @@ def compare_view(site: Site, pair: Pair, views: dict[str, ArtifactView]) -> Comp
     ]
     titles = {(s.slug, c.id): c.title for s in (a, b) for c in s.artifact.capabilities}
     matches = tuple(_match_view(m, titles, pair.a) for m in site.graph.between(pair.a, pair.b))
+    sa, sb = side_of(a), side_of(b)
     return CompareView(
         pair=pair,
         url=compare_url(pair.slug),
         a=a,
         b=b,
-        summary=summary_sentence(a.name, a.score, b.name, b.score),
-        verdict=summary_sentence(a.name, a.score, b.name, b.score, verb="scores")
-        + " "
-        + verdict_sentence(a.name, a.score, b.name, b.score),
+        summary=summary_sentence(sa, sb, site.config.confidence_threshold),
+        verdict=rank_sentence(sa, sb, verb="scores") + " " + verdict_sentence(sa, sb),
         rows=tuple(rows),
         matches=matches,
         shown=site.config.capabilities_shown,
@@ -181,7 +205,6 @@ class PageMeta:
     json_ld: dict[str, Any] | None = None
     noindex: bool = False
     absolute_links: bool = False  # 404.html is served at any path: links from the base path
-    dev_reload: bool = False
     stylesheets: tuple[str, ...] = ()
 
     @property
@@ -224,6 +247,7 @@ def compare_json(site: SiteConfig, view: CompareView) -> dict[str, Any]:
             "dimensions": {
                 d: {"score": _round(s.score), "confidence": round(s.confidence, 3)}
                 for d, s in v.score.dimensions.items()
+                if s.applicable
             },
             "pricing": v.artifact.pricing,
             "capabilities": [c.id for c in v.artifact.capabilities],
@@ -238,7 +262,8 @@ def compare_json(site: SiteConfig, view: CompareView) -> dict[str, Any]:
         "a": side(view.a),
         "b": side(view.b),
         "feature_table": [
-            {"feature": r.feature, "a": r.a, "b": r.b, "leader": r.leader} for r in view.rows
+            {"feature": r.feature, "a": r.a, "b": r.b, "leader": r.leader, "note": r.note}
+            for r in view.rows
         ],
         "matched_capabilities": [
             {"a": m.a_title, "b": m.b_title, "similarity": m.similarity} for m in view.matches

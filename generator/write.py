@@ -1,28 +1,35 @@
 """Writing the site so it cannot half-happen.
 
-Everything is written into a fresh temporary folder beside the output folder; only when the
-whole site is there does :meth:`SiteWriter.commit` swap it into place. A failed build leaves the
-previous site exactly as it was. Each output path may be written once: a second write to the
-same path is a bug (think ``a-vs-b`` and ``b-vs-a``) and raises.
+Every output goes into a fresh staging folder beside the output folder; only when the whole site
+is there does :meth:`SiteWriter.commit` swap it into place, so a failed build leaves the previous
+site exactly as it was. Unchanged outputs of the previous site are hard-linked into the staging
+folder (copied where links are not possible) instead of being rendered again: the swap stays
+atomic and the previous site is never modified in place. Each path is written once; a second
+write to the same path is a bug and raises.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import shutil
 import tempfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
+
+from generator.plan import DuplicateOutput, UnsafeOutputPath, check_path
 
 log = logging.getLogger(__name__)
 
-
-class DuplicateOutput(RuntimeError):
-    """Two pages of one build claimed the same output path."""
+__all__ = ["DuplicateOutput", "SiteWriter", "UnsafeOutputPath", "write_file"]
 
 
-class UnsafeOutputPath(RuntimeError):
-    """An output path would land outside the output folder."""
+def write_file(root: Path, rel: str, data: bytes) -> tuple[str, int]:
+    """Write ``data`` to ``root/rel`` (a path already checked); return its sha256 and size."""
+    target = root / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return hashlib.sha256(data).hexdigest(), len(data)
 
 
 class SiteWriter:
@@ -32,29 +39,59 @@ class SiteWriter:
         self.staging = Path(
             tempfile.mkdtemp(prefix=f".{self.out_dir.name}.tmp-", dir=self.out_dir.parent)
         )
-        self.written: dict[str, str] = {}  # relative path -> what wrote it
+        self.files: dict[str, tuple[str, int]] = {}  # relative path -> (sha256, size)
+        self.origins: dict[str, str] = {}  # relative path -> what wrote it
+        self.carried = 0
 
-    def _target(self, rel: str, origin: str) -> Path:
-        pure = PurePosixPath(rel)
-        if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in rel:
-            raise UnsafeOutputPath(f"{rel!r} (from {origin}) is not a safe relative path")
-        target = (self.staging / pure).resolve()
-        if not target.is_relative_to(self.staging.resolve()):
+    @property
+    def written(self) -> dict[str, str]:
+        return self.origins
+
+    def _claim(self, rel: str, origin: str) -> None:
+        check_path(rel, origin)
+        if not (self.staging / rel).resolve().is_relative_to(self.staging.resolve()):
             raise UnsafeOutputPath(f"{rel!r} (from {origin}) escapes the output folder")
-        if rel in self.written:
-            raise DuplicateOutput(f"{rel!r} written twice: by {self.written[rel]} and {origin}")
-        self.written[rel] = origin
-        target.parent.mkdir(parents=True, exist_ok=True)
-        return target
-
-    def write_text(self, rel: str, text: str, origin: str) -> None:
-        self._target(rel, origin).write_bytes(text.encode("utf-8"))
+        if rel in self.origins:
+            raise DuplicateOutput(f"{rel!r} written twice: by {self.origins[rel]} and {origin}")
+        self.origins[rel] = origin
 
     def write_bytes(self, rel: str, data: bytes, origin: str) -> None:
-        self._target(rel, origin).write_bytes(data)
+        self._claim(rel, origin)
+        self.files[rel] = write_file(self.staging, rel, data)
+
+    def write_text(self, rel: str, text: str, origin: str) -> None:
+        self.write_bytes(rel, text.encode("utf-8"), origin)
 
     def copy_file(self, rel: str, source: Path, origin: str) -> None:
-        shutil.copyfile(source, self._target(rel, origin))
+        self.write_bytes(rel, source.read_bytes(), origin)
+
+    def record(self, rel: str, sha256: str, size: int, origin: str) -> None:
+        """Account for a file a render worker wrote into the staging folder itself."""
+        self._claim(rel, origin)
+        self.files[rel] = (sha256, size)
+
+    def carry(self, rel: str, sha256: str, size: int, origin: str) -> bool:
+        """Bring ``rel`` over unchanged from the current site; False when it is not there intact.
+
+        The size is checked (a cheap guard against a file edited by hand in the output folder);
+        the content is trusted to be what the manifest says.
+        """
+        old = self.out_dir / rel
+        try:
+            if old.is_symlink() or old.stat().st_size != size:
+                return False
+        except OSError:
+            return False
+        self._claim(rel, origin)
+        target = self.staging / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(old, target)
+        except OSError:
+            shutil.copyfile(old, target)
+        self.files[rel] = (sha256, size)
+        self.carried += 1
+        return True
 
     def commit(self) -> None:
         """Swap the finished site into place (two renames; the old site is removed last)."""
@@ -74,7 +111,7 @@ class SiteWriter:
         os.chmod(self.out_dir, 0o755)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
-        log.debug("wrote %d files to %s", len(self.written), self.out_dir)
+        log.debug("wrote %d files to %s", len(self.files), self.out_dir)
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)

@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from generator.build import BuildOptions, build_site
+from generator.manifest import MANIFEST_NAME
 
 HERE = Path(__file__).parent
 GOLDEN = HERE / "golden" / "basic"
@@ -36,7 +37,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         build_golden(Path(tmp) / "out", Path(tmp) / "cache")
         shutil.rmtree(GOLDEN, ignore_errors=True)
-        shutil.copytree(Path(tmp) / "out", GOLDEN)
+        shutil.copytree(Path(tmp) / "out", GOLDEN, ignore=shutil.ignore_patterns(MANIFEST_NAME))
     print(f"golden tree refreshed: {GOLDEN}")
 
 

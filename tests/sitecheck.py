@@ -16,6 +16,14 @@ def tree_digest(root: Path) -> dict[str, str]:
     }
 
 
+def site_digest(root: Path) -> dict[str, str]:
+    """The published files: the tree without the build manifest (which names the build's own
+    paths and source times, so it differs between checkouts)."""
+    from generator.manifest import MANIFEST_NAME
+
+    return {k: v for k, v in tree_digest(root).items() if k != MANIFEST_NAME}
+
+
 class _Links(HTMLParser):
     def __init__(self) -> None:
         super().__init__()

@@ -90,7 +90,10 @@ def test_all_local_links_resolve_under_any_base_path(basic_content: Path, tmp_pa
     assert broken_links(out, "http://127.0.0.1:8000/preview/123/") == []
     not_found = (out / "404.html").read_text()
     assert 'href="/preview/123/static/css/site.css"' in not_found
-    assert "https://host.example/preview/123/model/alpha-qa/" in (out / "sitemap.xml").read_text()
+    index = (out / "sitemap.xml").read_text()
+    assert "<loc>https://host.example/preview/123/sitemaps/sitemap-1.xml</loc>" in index
+    part = (out / "sitemaps" / "sitemap-1.xml").read_text()
+    assert "<loc>https://host.example/preview/123/model/alpha-qa/</loc>" in part
     assert (
         '<link rel="canonical" href="https://host.example/preview/123/">'
         in (out / "index.html").read_text()

@@ -9,13 +9,13 @@ import difflib
 from pathlib import Path
 
 from tests.golden_refresh import GOLDEN, build_golden
-from tests.sitecheck import tree_digest
+from tests.sitecheck import site_digest
 
 
 def test_fixture_site_matches_golden_tree(tmp_path: Path) -> None:
     out = tmp_path / "out"
     build_golden(out, tmp_path / "cache")
-    expected, actual = tree_digest(GOLDEN), tree_digest(out)
+    expected, actual = site_digest(GOLDEN), site_digest(out)
     assert sorted(actual) == sorted(expected), "files differ; run `make golden` and review"
     for rel, digest in sorted(actual.items()):
         if digest != expected[rel]:

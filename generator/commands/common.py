@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from generator.build import PROJECT_ROOT, BuildOptions
+from generator.options import PROJECT_ROOT, BuildOptions
 
 
 def add_site_arguments(parser: argparse.ArgumentParser, *, output: bool = True) -> None:
@@ -31,6 +31,18 @@ def add_site_arguments(parser: argparse.ArgumentParser, *, output: bool = True) 
             metavar="DIR",
             help="evidence cache (default: .cache/unfragile)",
         )
+        parser.add_argument(
+            "--jobs",
+            "-j",
+            type=_positive_int,
+            metavar="N",
+            help="render processes (default: every usable core; small sites use one)",
+        )
+        parser.add_argument(
+            "--full",
+            action="store_true",
+            help="render every page, ignoring the previous build's manifest",
+        )
     parser.add_argument(
         "--base-url",
         metavar="URL",
@@ -45,12 +57,23 @@ def add_site_arguments(parser: argparse.ArgumentParser, *, output: bool = True) 
     )
 
 
-def options_from_args(args: argparse.Namespace, *, dev_reload: bool = False) -> BuildOptions:
+def options_from_args(args: argparse.Namespace) -> BuildOptions:
     return BuildOptions(
         content_dir=args.content,
         out_dir=args.out,
         base_url=args.base_url,
         strict=args.strict,
         cache_dir=args.cache_dir,
-        dev_reload=dev_reload,
+        jobs=getattr(args, "jobs", None),
+        incremental=not getattr(args, "full", False),
     )
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value

@@ -1,10 +1,11 @@
 """``build.py serve``: build, serve on 127.0.0.1, rebuild on change and reload the browser.
 
 The server reads files from the output folder on every request, so the atomic swap of a rebuild
-is picked up at once. Pages get a small live-reload script (only in this mode) that listens on
-``/__livereload`` (server-sent events). A rebuild that fails prints its errors and keeps the
-last good site. Responses carry COOP/COEP headers so the QA widget can use threads, as it would
-behind a host that honours ``_headers``.
+is picked up at once. Rebuilds are incremental (only changed pages render). HTML responses get a
+small live-reload script that listens on ``/__livereload`` (server-sent events); it is added to
+the response only, so the output folder is byte-identical to ``build.py build``. A rebuild that
+fails prints its errors and keeps the last good site. Responses carry COOP/COEP headers so the
+QA widget can use threads, as it would behind a host that honours ``_headers``.
 """
 
 from __future__ import annotations
@@ -42,6 +43,17 @@ class Generation:
             return self.value
 
 
+RELOAD_SCRIPT = (
+    b'<script>new EventSource("/__livereload").onmessage = () => location.reload();</script>\n'
+)
+
+
+def inject_reload(html: bytes) -> bytes:
+    """``html`` with the live-reload script before its closing ``</body>`` (or at the end)."""
+    at = html.rfind(b"</body>")
+    return html + RELOAD_SCRIPT if at < 0 else html[:at] + RELOAD_SCRIPT + html[at:]
+
+
 class DevHandler(SimpleHTTPRequestHandler):
     generation: Generation
 
@@ -55,7 +67,29 @@ class DevHandler(SimpleHTTPRequestHandler):
         if self.path == "/__livereload":
             self._events()
             return
-        super().do_GET()
+        page = self._html_file()
+        if page is None:
+            super().do_GET()
+            return
+        try:
+            body = inject_reload(page.read_bytes())
+        except OSError:
+            self.send_error(404, "File not found")
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _html_file(self) -> Path | None:
+        """The HTML file a GET of this path serves, or None (redirects, other files)."""
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not self.path.split("?", 1)[0].endswith("/"):
+                return None  # the base class redirects to the folder URL
+            path = path / "index.html"
+        return path if path.suffix == ".html" and path.is_file() else None
 
     def _events(self) -> None:
         self.send_response(200)
@@ -86,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
 
     from generator.build import PROJECT_ROOT, build_site
 
-    options = options_from_args(args, dev_reload=True)
+    options = options_from_args(args)
     build_site(options, args.warning_counter)
     generation = Generation()
     handler = functools.partial(DevHandler, directory=str(options.out_dir))

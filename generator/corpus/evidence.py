@@ -17,6 +17,7 @@ from generator.cache import hash_key
 from generator.corpus.errors import CorpusError, ShardNotFoundError
 from generator.corpus.published import PublishedFigures, load_published
 from generator.corpus.shards import expand_paths, fingerprint, load_shards
+from generator.corpus.spec import CorpusEvidenceSpec
 from generator.corpus.stats import CorpusStats, compute_corpus_stats
 from generator.corpus.view import (
     CompositionChart,
@@ -27,7 +28,7 @@ from generator.corpus.view import (
     composition_chart,
     subset_rows,
 )
-from generator.evidence import CorpusEvidenceSpec, EvidenceEnv
+from generator.evidence import EvidenceEnv
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from generator.cache import hash_key
 from generator.errors import Problems
-from generator.evidence import EvidenceEnv, QAEvidenceSpec
+from generator.evidence import EvidenceEnv
 from generator.qa.evaluate import Scored, Timing, prepare_sets, run_sets, score_set, totals
 from generator.qa.examples import ExampleSet, load_example_set
 from generator.qa.metrics import Totals
@@ -28,6 +28,7 @@ from generator.qa.resolve import (
     resolve_model,
 )
 from generator.qa.session import open_qa
+from generator.qa.spec import QAEvidenceSpec
 from generator.qa.windows import DecodingSettings
 
 log = logging.getLogger(__name__)

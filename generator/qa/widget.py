@@ -21,16 +21,20 @@ the widget runs on one thread (docs/qa-widget.md).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-import posixpath
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
+from generator.cache import file_sha256
 from generator.errors import UserError
+from generator.urls import relative_url
+
+if TYPE_CHECKING:
+    from generator.qa.evidence import QAEvidenceResult
+    from generator.qa.windows import DecodingSettings
 
 log = logging.getLogger(__name__)
 
@@ -61,12 +65,6 @@ HEADERS = """\
 def headers_file() -> str:
     """The content of ``static/_headers`` (a test keeps the committed file equal to it)."""
     return HEADERS
-
-
-class SettingsLike(Protocol):
-    """``generator.qa.windows.DecodingSettings`` (kept structural: the widget needs only JSON)."""
-
-    def to_json(self) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)
@@ -170,15 +168,7 @@ def _model_dir(page_url: str) -> str:
 
 def _relative(page_url: str, site_path: str) -> str:
     """Link from the folder page ``page_url`` to the site file ``site_path`` (no leading /)."""
-    return posixpath.relpath("/" + site_path, page_url)
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return relative_url(page_url, "/" + site_path)
 
 
 def _size(path: Path) -> int:
@@ -197,7 +187,7 @@ def widget_context(
     page_url: str,
     model: WidgetModel,
     runtime: WidgetRuntime,
-    settings: SettingsLike | Mapping[str, Any],
+    settings: DecodingSettings | Mapping[str, Any],
     example: tuple[str, str],
     *,
     element_id: str | None = None,
@@ -209,7 +199,7 @@ def widget_context(
     """
     base = _model_dir(page_url)
     model_bytes = _size(model.onnx_path)
-    sha256 = model.sha256 or sha256_of(model.onnx_path)
+    sha256 = model.sha256 or file_sha256(model.onnx_path)
     tok_bytes = _size(model.tokenizer_path)
     if model.tokenizer_config_path is not None:
         config_bytes = _size(model.tokenizer_config_path)
@@ -285,7 +275,7 @@ def ship_widget(
     page_url: str,
     model: WidgetModel,
     runtime: WidgetRuntime,
-    settings: SettingsLike | Mapping[str, Any],
+    settings: DecodingSettings | Mapping[str, Any],
     example: tuple[str, str],
 ) -> WidgetContext:
     """Copy the widget's files for the page at ``page_url`` and return its template context.
@@ -293,61 +283,18 @@ def ship_widget(
     Runtime files are shared by every QA page and copied by the first one only.
     """
     context = widget_context(page_url, model, runtime, settings, example)
-    for rel, source in widget_files(page_url, model, runtime).items():
-        if rel.startswith(RUNTIME_DIR + "/") and rel in writer.written:
-            continue
-        writer.copy_file(rel, source, "qa widget")
-    if model.tokenizer_config_path is None:
-        writer.write_text(
-            f"{_model_dir(page_url)}/tokenizer_config.json", EMPTY_TOKENIZER_CONFIG, "qa widget"
-        )
+    for rel, source in runtime.files().items():
+        if rel not in writer.written:
+            writer.copy_file(rel, source, "qa widget")
+    for rel, item in page_files(page_url, model).items():
+        if isinstance(item, Path):
+            writer.copy_file(rel, item, "qa widget")
+        else:
+            writer.write_text(rel, item.decode(), "qa widget")
     return context
 
 
-class ExampleLike(Protocol):
-    """One precomputed example (``generator.qa.evidence.QAExampleResult``)."""
-
-    @property
-    def question(self) -> str: ...
-
-    @property
-    def passage(self) -> str: ...
-
-    @property
-    def answerable(self) -> bool: ...
-
-    @property
-    def exact(self) -> int: ...
-
-
-class ExampleSetLike(Protocol):
-    @property
-    def examples(self) -> Sequence[ExampleLike]: ...
-
-
-class QAEvidenceLike(Protocol):
-    """What :func:`widget_for_qa` reads of ``generator.qa.evidence.QAEvidenceResult``."""
-
-    @property
-    def model_label(self) -> str: ...
-
-    @property
-    def model_sha256(self) -> str: ...
-
-    @property
-    def onnx_path(self) -> Path: ...
-
-    @property
-    def tokenizer_path(self) -> Path: ...
-
-    @property
-    def settings(self) -> SettingsLike: ...
-
-    @property
-    def sets(self) -> Sequence[ExampleSetLike]: ...
-
-
-def prefill_example(qa: QAEvidenceLike) -> tuple[str, str]:
+def prefill_example(qa: QAEvidenceResult) -> tuple[str, str]:
     """The page's first answerable example the model got right, else its first example."""
     examples = [e for s in qa.sets for e in s.examples]
     if not examples:
@@ -356,8 +303,28 @@ def prefill_example(qa: QAEvidenceLike) -> tuple[str, str]:
     return (best.question, best.passage)
 
 
+def widget_model(qa: QAEvidenceResult) -> WidgetModel:
+    """The widget's model: the very files the build-time QA pipeline used."""
+    config = qa.tokenizer_path.with_name("tokenizer_config.json")
+    return WidgetModel(
+        name=qa.model_label,
+        onnx_path=qa.onnx_path,
+        tokenizer_path=qa.tokenizer_path,
+        tokenizer_config_path=config if config.is_file() else None,
+        sha256=qa.model_sha256,
+    )
+
+
+def page_files(page_url: str, model: WidgetModel) -> dict[str, bytes | Path]:
+    """The files beside one QA page (its ``qa-widget/`` folder): output path -> source or bytes."""
+    files: dict[str, bytes | Path] = dict(model.files(page_url))
+    if model.tokenizer_config_path is None:
+        files[f"{_model_dir(page_url)}/tokenizer_config.json"] = EMPTY_TOKENIZER_CONFIG.encode()
+    return files
+
+
 def widget_for_qa(
-    writer: FileWriter, page_url: str, qa: QAEvidenceLike, runtime: WidgetRuntime | None
+    writer: FileWriter, page_url: str, qa: QAEvidenceResult, runtime: WidgetRuntime | None
 ) -> WidgetContext | None:
     """Ship the widget for a QA model page from its evidence result; None without a runtime.
 
@@ -366,12 +333,6 @@ def widget_for_qa(
     """
     if runtime is None:
         return None
-    config = qa.tokenizer_path.with_name("tokenizer_config.json")
-    model = WidgetModel(
-        name=qa.model_label,
-        onnx_path=qa.onnx_path,
-        tokenizer_path=qa.tokenizer_path,
-        tokenizer_config_path=config if config.is_file() else None,
-        sha256=qa.model_sha256,
+    return ship_widget(
+        writer, page_url, widget_model(qa), runtime, qa.settings, prefill_example(qa)
     )
-    return ship_widget(writer, page_url, model, runtime, qa.settings, prefill_example(qa))

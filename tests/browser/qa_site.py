@@ -172,8 +172,8 @@ def build_harness_site(
 
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+    from generator.qa.widget import WidgetModel, find_runtime, ship_widget
     from generator.qa.windows import DecodingSettings
-    from generator.widget import WidgetModel, find_runtime, ship_widget
 
     runtime = find_runtime(NODE_MODULES)
     assert runtime is not None, "node_modules is missing: run npm ci"

@@ -364,7 +364,7 @@ def test_default_build_ships_a_working_widget_under_a_base_path(
     pages = sorted(p for p in out.rglob("index.html") if "data-qa-widget" in p.read_text())
     assert pages, (
         "the default build has a QA model page but ships no widget: call "
-        "generator.widget.widget_for_qa from generator/pages.py::_widget"
+        "generator.qa.widget.widget_for_qa from generator/pages.py::_widget"
     )
     assert (out / "_headers").read_text() == (PROJECT_ROOT / "static" / "_headers").read_text()
     page_file = pages[0]

@@ -14,8 +14,9 @@ from generator.cache import ContentCache
 from generator.corpus.errors import CorpusError
 from generator.corpus.evidence import CorpusEvidenceResult, compute_corpus_evidence
 from generator.corpus.published import load_published
+from generator.corpus.spec import CorpusEvidenceSpec
 from generator.errors import ContentErrors
-from generator.evidence import CorpusEvidenceSpec, EvidenceEnv
+from generator.evidence import EvidenceEnv
 from tests.corpus.helpers import NAMES, encode, make_docs, reference_figures
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,10 +13,11 @@ import pytest
 
 from generator.cache import ContentCache
 from generator.errors import ContentErrors, UserError
-from generator.evidence import EvidenceEnv, QAEvidenceSpec
+from generator.evidence import EvidenceEnv
 from generator.qa import backend as backend_module
 from generator.qa.evidence import compute_qa_evidence
 from generator.qa.resolve import BUNDLED_DIR, BUNDLED_NAME
+from generator.qa.spec import QAEvidenceSpec
 
 ROOT = Path(__file__).resolve().parents[2]
 HUB_ID = "csarron/mobilebert-uncased-squad-v2"
