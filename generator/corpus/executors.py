@@ -103,18 +103,24 @@ class Executor(Protocol):
 
 
 class InProcessExecutor:
-    """Scan parts one after another here; progress moves with every block read."""
+    """Scan parts one after another here, each pipelined over ``threads`` threads when there
+    are several (:mod:`generator.corpus.pipeline`); progress moves with every block read."""
+
+    def __init__(self, threads: int = 1) -> None:
+        self.threads = threads
 
     def run(
         self, parts: Sequence[Part], options: ScanOptions, progress: ByteProgress
     ) -> CorpusPartial:
         total = CorpusPartial()
         for part in parts:
-            total.merge(scan_part(part, options, progress.advance))
+            total.merge(scan_part(part, options, progress.advance, self.threads))
         return total
 
     def describe(self) -> str:
-        return "in this process"
+        if self.threads == 1:
+            return "in this process"
+        return f"in this process, {self.threads} threads per part (one decompressing)"
 
 
 def _largest_first(parts: Sequence[Part]) -> list[Part]:
@@ -153,10 +159,18 @@ class LocalThreadsExecutor:
     def run(
         self, parts: Sequence[Part], options: ScanOptions, progress: ByteProgress
     ) -> CorpusPartial:
-        with ThreadPoolExecutor(self.workers, thread_name_prefix="corpus") as pool:
+        """A thread per part while there are more parts than threads; with fewer parts (a few
+        single-frame shards), the threads are shared out and each part is pipelined."""
+        ordered = _largest_first(parts)
+        if len(ordered) >= self.workers:
+            shares = [1] * len(ordered)
+        else:
+            each, extra = divmod(self.workers, len(ordered))
+            shares = [each + (i < extra) for i in range(len(ordered))]
+        with ThreadPoolExecutor(min(self.workers, len(ordered)), "corpus") as pool:
             pending = {
-                pool.submit(scan_part, part, options, progress.advance)
-                for part in _largest_first(parts)
+                pool.submit(scan_part, part, options, progress.advance, threads)
+                for part, threads in zip(ordered, shares, strict=True)
             }
             return _merge_as_done(pending)
 
@@ -264,13 +278,17 @@ def make_executor(
 ) -> Executor:
     """The executor for these options; small inputs run in this process, in one thread.
 
-    ``workers`` threads of this process, or worker processes when ``processes`` is set."""
+    ``workers`` threads of this process, or worker processes when ``processes`` is set (and
+    there is more than one part: a lone part is pipelined over threads instead)."""
     if scheduler is not None:
         return DaskExecutor(scheduler)
     if workers is None:
         size = sum(p.end - p.start for p in parts)
         workers = 1 if size < IN_PROCESS_BELOW_BYTES else usable_cores()
-    workers = min(workers, len(parts))
     if workers <= 1:
         return InProcessExecutor()
-    return LocalPoolExecutor(workers) if processes else LocalThreadsExecutor(workers)
+    if processes and len(parts) > 1:
+        return LocalPoolExecutor(min(workers, len(parts)))
+    if len(parts) == 1:  # one part (a single-frame shard): pipelined over every thread
+        return InProcessExecutor(threads=workers)
+    return LocalThreadsExecutor(workers)

@@ -15,7 +15,10 @@ Memory is bounded by one block (a few MiB) plus the longest line, whatever the s
 
 from __future__ import annotations
 
+import itertools
 import logging
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -29,6 +32,7 @@ from generator.corpus.partials import (
     CorpusPartial,
     FilePartial,
 )
+from generator.corpus.pipeline import Pipeline
 from generator.corpus.shards import Part
 from generator.corpus.sketches import REGISTERS, HyperLogLog, SizeHistogram
 from generator.corpus.streams import ProgressCallback, region_blocks, region_start
@@ -41,35 +45,159 @@ class ScanOptions:
     skip_bad_lines: bool = False
 
 
-def scan_part(
-    part: Part, options: ScanOptions, progress: ProgressCallback | None = None
-) -> CorpusPartial:
-    """Statistics of every line in ``part``'s region (see :mod:`generator.corpus.streams`)."""
-    shard = part.shard
-    file = FilePartial(path=shard.display, parts=1)
-    file.compressed_bytes = shard.size if part.index == 0 else 0
-    scanner = _Scanner(part, options, file)
+Segment = tuple[bytes, int, int]  # whole lines: ``data[start:end]``
+
+
+@dataclass
+class _Batch:
+    """Whole lines of a part's region, in order: the line that straddled the previous block
+    (joined on its own) and the rest of one block, scanned in place."""
+
+    index: int  # its place among the part's batches
+    offset: int  # where its first segment starts in the region
+    segments: list[Segment]
+    stream_bytes: int  # decompressed bytes that arrived with it
+
+
+def _batches(part: Part, progress: ProgressCallback | None) -> Iterator[_Batch]:
+    """The part's region as batches of whole lines, one per decompressed block."""
     carry: list[bytes] = []  # the start of a line whose newline has not been read yet
+    offset = index = waiting = 0
     for block in region_blocks(part, progress):
-        file.stream_bytes += len(block)
+        waiting += len(block)
         first = block.find(b"\n")
         if first < 0:
             carry.append(block)
             continue
-        # The line that straddles blocks is joined on its own; the rest is scanned in place.
-        head = b"".join([*carry, block[: first + 1]]) if carry else block
-        scanner.scan(head, 0, len(head) if carry else first + 1)
+        if carry:
+            head = b"".join([*carry, block[: first + 1]])
+            segments = [(head, 0, len(head))]
+        else:
+            segments = [(block, 0, first + 1)]
         last = block.rfind(b"\n") + 1
-        scanner.scan(block, first + 1, last)
+        if last > first + 1:
+            segments.append((block, first + 1, last))
+        yield _Batch(index, offset, segments, waiting)
+        offset += sum(end - start for _, start, end in segments)
+        index += 1
+        waiting = 0
         carry = [block[last:]] if last < len(block) else []
-    if carry:  # a last line without its newline is still a line
+    if carry or waiting:  # a last line without its newline is still a line
         tail = b"".join(carry)
-        scanner.scan(tail, 0, len(tail))
+        yield _Batch(index, offset, [(tail, 0, len(tail))] if tail else [], waiting)
+
+
+def scan_part(
+    part: Part,
+    options: ScanOptions,
+    progress: ProgressCallback | None = None,
+    threads: int = 1,
+) -> CorpusPartial:
+    """Statistics of every line in ``part``'s region (see :mod:`generator.corpus.streams`).
+
+    With ``threads > 1`` the part is pipelined (:func:`_scan_pipelined`): one thread
+    decompresses, the others scan; otherwise one thread alternates between the two.
+    """
+    shard = part.shard
+    file = FilePartial(path=shard.display, parts=1)
+    file.compressed_bytes = shard.size if part.index == 0 else 0
+    if threads > 1:
+        result = _scan_pipelined(part, options, progress, threads, file)
+    else:
+        scanner = _Scanner(file, _Tables(), _bad_line_sink(part, options, file))
+        for batch in _batches(part, progress):
+            file.stream_bytes += batch.stream_bytes
+            for data, start, end in batch.segments:
+                scanner.scan(data, start, end)
+        result = scanner.tables.to_partial()
     if part.index == 0 and file.stream_bytes == 0:
         raise ShardReadError(shard.display, "no data: the stream decompresses to nothing")
-    result = scanner.tables.to_partial()
     result.files[shard.display] = file
     return result
+
+
+@dataclass
+class _Lane:
+    """One scanning thread's share of a pipelined part: its own tables and file counts, the
+    lines of each batch it scanned, and the bad lines it met (batch, lines before it in the
+    batch, offset in the region, reason)."""
+
+    tables: _Tables
+    file: FilePartial
+    lines: dict[int, int] = field(default_factory=dict)
+    bad: list[tuple[int, int, int, str]] = field(default_factory=list)
+
+
+def _scan_pipelined(
+    part: Part,
+    options: ScanOptions,
+    progress: ProgressCallback | None,
+    threads: int,
+    file: FilePartial,
+) -> CorpusPartial:
+    """``part`` with one thread decompressing and ``threads`` scanning (see
+    :mod:`generator.corpus.pipeline`). Bad lines are found per batch and numbered at the end,
+    from the line counts of the batches before; without ``--skip-bad-lines`` the first one in
+    the stream is raised, exactly as one thread would, and no batch after it is scanned."""
+    lanes = [_Lane(_Tables(), FilePartial(path=file.path)) for _ in range(threads)]
+    first_bad = [-1]  # the earliest batch with a bad line, once one is found
+    lock = threading.Lock()
+
+    def scan(lane: _Lane, batch: _Batch) -> None:
+        lane.file.stream_bytes += batch.stream_bytes
+        kept = 0
+
+        def on_bad(line: bytes, offset: int, before: int) -> None:
+            nonlocal kept
+            if options.skip_bad_lines and kept >= MAX_SKIPPED_EXAMPLES:
+                return
+            kept += 1
+            lane.bad.append((batch.index, before, offset, diagnose_line(line)))
+            if not options.skip_bad_lines:
+                with lock:
+                    if first_bad[0] < 0 or batch.index < first_bad[0]:
+                        first_bad[0] = batch.index
+                raise _StopBatch
+
+        scanner = _Scanner(lane.file, lane.tables, on_bad, batch.offset)
+        try:
+            for data, start, end in batch.segments:
+                scanner.scan(data, start, end)
+        except _StopBatch:
+            return
+        lane.lines[batch.index] = scanner.line
+
+    def wanted(batch: _Batch) -> bool:
+        return first_bad[0] < 0 or batch.index < first_bad[0]
+
+    Pipeline(lanes, scan, wanted, stopped=lambda: first_bad[0] >= 0).run(_batches(part, progress))
+    result = CorpusPartial()
+    lines: dict[int, int] = {}
+    bad: list[tuple[int, int, int, str]] = []
+    for lane in lanes:
+        result.merge(lane.tables.to_partial())
+        file.merge(lane.file)
+        lines.update(lane.lines)
+        bad.extend(lane.bad)
+    if bad:
+        bad.sort()
+        base_offset, base_line = region_start(part)
+        before = dict(
+            zip(sorted(lines), itertools.accumulate(lines[i] for i in sorted(lines)), strict=True)
+        )
+        numbered = [
+            (base_line + before.get(index - 1, 0) + line, base_offset + offset, reason)
+            for index, line, offset, reason in bad
+        ]
+        if not options.skip_bad_lines:
+            number, offset, reason = numbered[0]
+            raise BadLineError(part.shard.display, number, offset, reason)
+        file.skipped_examples = [(n, r) for n, _, r in numbered[:MAX_SKIPPED_EXAMPLES]]
+    return result
+
+
+class _StopBatch(Exception):
+    """A bad line ends its batch (without ``--skip-bad-lines``)."""
 
 
 @dataclass
@@ -149,16 +277,22 @@ class _Tables:
         return result
 
 
-class _Scanner:
-    """Feeds batches of whole lines to the kernel; parses the lines it does not take."""
+# Told of each bad line: the line, its offset and the lines before it (both counted from where
+# the scanner started).
+BadLineSink = Callable[[bytes, int, int], None]
 
-    def __init__(self, part: Part, options: ScanOptions, file: FilePartial) -> None:
-        self.part = part
-        self.options = options
+
+class _Scanner:
+    """Feeds segments of whole lines to the kernel; parses the lines it does not take."""
+
+    def __init__(
+        self, file: FilePartial, tables: _Tables, on_bad: BadLineSink, offset: int = 0
+    ) -> None:
         self.file = file
-        self.tables = _Tables()
-        self.offset = 0  # where the next batch starts, relative to the part's region
-        self.line = 0  # lines before it in the region
+        self.tables = tables
+        self.on_bad = on_bad
+        self.offset = offset  # where the next segment starts, relative to the part's region
+        self.line = 0  # lines scanned before it
 
     def scan(self, data: bytes, start: int, end: int) -> None:
         """Count the lines of ``data[start:end]`` (whole lines; the last may lack its newline)."""
@@ -189,7 +323,8 @@ class _Scanner:
                 raise TypeError
             canonical = orjson.dumps({"text": text, "meta": {"pile_set_name": name}})
         except (orjson.JSONDecodeError, KeyError, TypeError, IndexError):
-            _bad_line(line, (offset, self.line), self.part, self.options, self.file)
+            self.file.skipped_lines += 1
+            self.on_bad(line, offset, self.line)
             return
         status, _, lines = self.tables.scan(canonical, 0)
         if status != layout.END or lines != 1:  # orjson's output is always in the fast shape
@@ -197,21 +332,22 @@ class _Scanner:
         self.file.documents += 1
 
 
-def _bad_line(
-    line: bytes, where: tuple[int, int], part: Part, options: ScanOptions, file: FilePartial
-) -> None:
-    """Raise for a bad line, or count it (and keep the first few) under ``--skip-bad-lines``."""
-    file.skipped_lines += 1
-    keep = len(file.skipped_examples) < MAX_SKIPPED_EXAMPLES
-    if options.skip_bad_lines and not keep:
-        return  # counted; locating it would mean rereading the stream
-    reason = diagnose_line(line)
-    base_offset, base_line = region_start(part)
-    offset, number = base_offset + where[0], base_line + where[1]
-    if not options.skip_bad_lines:
-        raise BadLineError(part.shard.display, number, offset, reason)
-    file.skipped_examples.append((number, reason))
-    log.debug("%s:%d: skipped: %s", part.shard.display, number, reason)
+def _bad_line_sink(part: Part, options: ScanOptions, file: FilePartial) -> BadLineSink:
+    """For one thread reading the whole region: raise for a bad line, or keep the first few
+    under ``--skip-bad-lines`` (the count is the scanner's)."""
+
+    def bad_line(line: bytes, offset: int, before: int) -> None:
+        if options.skip_bad_lines and len(file.skipped_examples) >= MAX_SKIPPED_EXAMPLES:
+            return  # counted; locating it would mean rereading the stream
+        reason = diagnose_line(line)
+        base_offset, base_line = region_start(part)
+        number = base_line + before
+        if not options.skip_bad_lines:
+            raise BadLineError(part.shard.display, number, base_offset + offset, reason)
+        file.skipped_examples.append((number, reason))
+        log.debug("%s:%d: skipped: %s", part.shard.display, number, reason)
+
+    return bad_line
 
 
 def diagnose_line(line: bytes) -> str:
