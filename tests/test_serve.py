@@ -91,6 +91,8 @@ def test_serve_rebuilds_and_keeps_last_good_site(
     html, headers = fetch(url + "model/alpha-qa/")
     assert "A small extractive question answering model." in html
     assert 'new EventSource("/__livereload")' in html
+    on_disk = (content.parent / "out" / "model" / "alpha-qa" / "index.html").read_text()
+    assert "__livereload" not in on_disk  # added to the response only
     assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
 
     record = content / "artifacts" / "alpha-qa.yaml"
