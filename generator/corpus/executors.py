@@ -19,26 +19,22 @@ which workers happen to finish.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import queue
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import (
-    FIRST_COMPLETED,
-    Future,
-    ProcessPoolExecutor,
-    ThreadPoolExecutor,
-    wait,
-)
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from types import TracebackType
-from typing import Any, Protocol
-
-from tqdm import tqdm
+from typing import TYPE_CHECKING, Any, Protocol
 
 from generator.corpus.partials import CorpusPartial
 from generator.corpus.scan import ScanOptions, scan_part
 from generator.corpus.shards import Part
+
+if TYPE_CHECKING:  # imported when used: a plain run starts without them
+    import multiprocessing.context
+
+    from tqdm import tqdm
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +59,8 @@ class ByteProgress:
         self._lock = threading.Lock()
         self._bar: tqdm[Any] | None = None
         if enabled:
+            from tqdm import tqdm
+
             self._bar = tqdm(
                 total=total,
                 unit="B",
@@ -182,6 +180,8 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     """Fork workers from a server that has imported the engine once (measured here: two ready
     workers in 0.17 s against 0.37 s spawned); plain spawn where there is no fork server. Never
     a bare fork of this process, which may hold threads (progress bar, a Dask client)."""
+    import multiprocessing
+
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["generator.corpus.scan"])
@@ -198,6 +198,8 @@ class LocalPoolExecutor:
     def run(
         self, parts: Sequence[Part], options: ScanOptions, progress: ByteProgress
     ) -> CorpusPartial:
+        from concurrent.futures import ProcessPoolExecutor
+
         context = _pool_context()
         reports: Any = context.Queue()  # bytes read, posted by the workers
         with ProcessPoolExecutor(
