@@ -161,7 +161,8 @@ def test_binary_signal_takes_only_yes_or_no(make_site: MakeSite) -> None:
         (BASIC / "site.yaml")
         .read_text()
         .replace(
-            "formats: {dimension: ecosystem, label: Formats}",
+            "formats: {dimension: ecosystem, label: Formats, unit: formats, range: [0, 20], "
+            "scale: linear, full_at: 4}",
             "formats: {dimension: ecosystem, label: Formats, scale: binary}",
         )
     )

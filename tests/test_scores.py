@@ -1,8 +1,9 @@
-"""UnfragileRank: hand-computed values on the fixture site, and properties."""
+"""UnfragileRank: hand-computed values on the fixture site, and properties (hypothesis)."""
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,12 @@ from generator.config import SiteConfig, load_site_config
 from generator.errors import Problems
 from generator.matching import CapabilityRef, Match, MatchGraph
 from generator.records import Artifact, Signal
-from generator.scores import compute_scores, display_score, normalise
+from generator.scores import (
+    MATCH_SIGNALS,
+    compute_scores,
+    display_score,
+    score_artifact,
+)
 from generator.site import load_site
 from tests.conftest import BASIC
 
@@ -41,30 +47,34 @@ def test_hand_computed_scores() -> None:
     site = load_site(BASIC)
     scores = compute_scores(site.records, site.config, one_match())
     alpha, beta, gamma = scores["alpha-qa"], scores["beta-qa"], scores["gamma-corpus"]
-    # downloads (log): alpha 1000 -> 0, beta 100000 -> 1; f1: 80 -> 0, 85 -> 1;
-    # formats: alpha alone -> 0.5; documented: gamma alone -> 0.5; match graph: 1, 1, 0.
-    assert alpha.dimensions["adoption"].score == 0
-    assert alpha.dimensions["quality"].score == 0
-    assert alpha.dimensions["ecosystem"].score == 50
-    assert alpha.dimensions["match_graph"].score == 100
-    assert alpha.rank == pytest.approx(0.3 * 0 + 0.3 * 0 + 0.2 * 50 + 0.2 * 100)
+    # downloads: log, 10 -> 0, 1,000,000 -> 100: 1000 is 2 of 5 orders of magnitude -> 40,
+    # 100,000 -> 80. f1: linear 0-100, as is. formats: linear, 0 -> 0, 4 -> 100: 3 -> 75.
+    # Match graph: 1 match -> 100 * 1 / (1 + 8); 1 partner -> 100 * 1 / (1 + 4).
+    match_graph = (100 / 9 + 100 / 5) / 2
+    assert alpha.dimensions["adoption"].score == pytest.approx(40)
+    assert alpha.dimensions["quality"].score == 80
+    assert alpha.dimensions["ecosystem"].score == 75
+    assert alpha.dimensions["match_graph"].score == pytest.approx(match_graph)
+    assert alpha.rank == pytest.approx(0.3 * 40 + 0.3 * 80 + 0.2 * 75 + 0.2 * match_graph)
     assert alpha.confidence == pytest.approx(1.0)
-    # beta: ecosystem unknown (formats: unknown) -> left out, not zero.
+    # beta: formats unknown -> ecosystem left out of the rank, not read as zero.
     assert beta.dimensions["ecosystem"].score is None
-    assert beta.rank == pytest.approx((0.3 * 100 + 0.3 * 100 + 0.2 * 100) / 0.8)
+    assert beta.rank == pytest.approx((0.3 * 80 + 0.3 * 85 + 0.2 * match_graph) / 0.8)
     assert beta.confidence == pytest.approx(0.8)
-    # gamma: adoption unknown, quality 50 (documented alone), ecosystem without signals.
+    # gamma (dataset): documented yes -> 100; downloads and formats unknown; no matches.
     assert gamma.dimensions["adoption"].score is None
-    assert gamma.dimensions["quality"].score == 50
+    assert gamma.dimensions["quality"].score == 100
+    assert [p.id for p in gamma.dimensions["quality"].parts] == ["documented"]
     assert gamma.dimensions["match_graph"].score == 0
-    assert gamma.rank == pytest.approx((0.3 * 50 + 0.2 * 0) / 0.5)
+    assert gamma.rank == pytest.approx((0.3 * 100 + 0.2 * 0) / 0.5)
     assert gamma.confidence == pytest.approx(0.5)
 
 
-def test_normalise_equal_values_and_log_scale() -> None:
-    assert normalise({"a": 5, "b": 5}, log_scale=False) == {"a": 0.5, "b": 0.5}
-    scaled = normalise({"a": 9, "b": 99, "c": 999}, log_scale=True)
-    assert scaled == {"a": 0.0, "b": pytest.approx(0.5), "c": 1.0}
+def test_match_graph_curve_saturates() -> None:
+    matches = MATCH_SIGNALS["times_matched"]
+    assert [matches.points(x) for x in (0, 8, 24)] == [0, 50, 75]
+    assert matches.points(1000) < 100
+    assert "100 · x / (x + 8)" in matches.mapping_text
 
 
 def test_display_score_rounds_half_up() -> None:
@@ -76,13 +86,24 @@ def test_no_known_signal_means_no_rank() -> None:
     cfg = dataclasses.replace(
         config(), weights={"adoption": 1.0, "quality": 0.0, "ecosystem": 0.0, "match_graph": 0.0}
     )
-    record = _artifact("x", {})
-    scores = compute_scores([record], cfg, MatchGraph([]))
+    scores = compute_scores([_artifact("x", {})], cfg, MatchGraph([]))
     assert scores["x"].rank is None
     assert scores["x"].confidence == 0
 
 
-def _artifact(slug: str, values: dict[str, float | None], kind: str = "model") -> Artifact:
+def test_dimension_without_signals_for_a_kind_is_not_defined() -> None:
+    cfg = config()
+    cfg = dataclasses.replace(cfg, kinds={**cfg.kinds, "tool": cfg.kinds["model"]})
+    tool = score_artifact(_artifact("t", {"formats": 2}, kind="tool"), cfg, 0, 0)
+    quality = tool.dimensions["quality"]  # f1 is for models, documented for datasets
+    assert not quality.applicable and quality.score is None
+    # Confidence counts the dimensions defined for tools only: adoption (0 of 1 known),
+    # ecosystem (1 of 1) and match graph (always known).
+    assert tool.confidence == pytest.approx((0.2 + 0.2) / (0.3 + 0.2 + 0.2))
+    assert "F1" not in tool.missing and tool.missing == ("Downloads",)
+
+
+def _artifact(slug: str, values: Mapping[str, float | None], kind: str = "model") -> Artifact:
     return Artifact(
         slug=slug,
         path=Path(f"{slug}.yaml"),
@@ -104,60 +125,158 @@ def _artifact(slug: str, values: dict[str, float | None], kind: str = "model") -
     )
 
 
-SIGNALS = ("downloads", "f1", "formats")
-values = st.one_of(st.none(), st.floats(min_value=0, max_value=1e7, allow_nan=False))
+# Values inside each fixture signal's valid range; None is unknown.
+VALUES = {
+    "downloads": st.one_of(st.none(), st.floats(min_value=0, max_value=1e9)),
+    "f1": st.one_of(st.none(), st.floats(min_value=0, max_value=100)),
+    "formats": st.one_of(st.none(), st.integers(min_value=0, max_value=20).map(float)),
+}
+rows = st.fixed_dictionaries(VALUES)
+counts = st.integers(min_value=0, max_value=500)
+
+
+def _graph(edges: list[tuple[int, int]], slugs: list[str]) -> MatchGraph:
+    matches = [
+        Match(CapabilityRef(slugs[i], f"c{n}"), CapabilityRef(slugs[j], f"c{n}"), 0.5)
+        for n, (i, j) in enumerate(edges)
+        if i != j
+    ]
+    return MatchGraph(matches)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    target=rows,
+    others=st.lists(rows, max_size=5),
+    extra=st.lists(rows, min_size=1, max_size=5),
+    edges=st.lists(st.tuples(st.integers(0, 10), st.integers(0, 10)), max_size=12),
+)
+def test_scores_are_independent_of_unrelated_records(
+    target: dict[str, float | None],
+    others: list[dict[str, float | None]],
+    extra: list[dict[str, float | None]],
+    edges: list[tuple[int, int]],
+) -> None:
+    cfg = config()
+    base = [_artifact("target", target)] + [_artifact(f"o{i}", r) for i, r in enumerate(others)]
+    more = base + [_artifact(f"x{i}", r) for i, r in enumerate(extra)]
+    # Edges among the first records only: the extra records match nobody.
+    slugs = [a.slug for a in base]
+    graph = _graph([(i % len(slugs), j % len(slugs)) for i, j in edges], slugs)
+    before = compute_scores(base, cfg, graph)
+    after = compute_scores(more, cfg, graph)
+    for slug, score in before.items():
+        assert after[slug] == score
+
+
+@settings(max_examples=100, deadline=None)
+@given(row=rows, kind=st.sampled_from(["model", "dataset"]), matched=counts, partners=counts)
+def test_equal_inputs_give_equal_scores(
+    row: dict[str, float | None], kind: str, matched: int, partners: int
+) -> None:
+    cfg = config()
+    one = score_artifact(_artifact("one", row, kind), cfg, matched, partners)
+    two = score_artifact(_artifact("two", dict(row), kind), cfg, matched, partners)
+    assert dataclasses.replace(two, slug="one") == one
 
 
 @settings(max_examples=200, deadline=None)
 @given(
-    catalog=st.lists(st.tuples(*(values for _ in SIGNALS)), min_size=1, max_size=6),
-    who=st.integers(min_value=0),
-    signal=st.sampled_from(SIGNALS),
-    bump=st.floats(min_value=0, max_value=1e6, allow_nan=False),
+    row=rows,
+    signal=st.sampled_from(sorted(VALUES)),
+    bump=st.floats(min_value=0, max_value=1e9),
+    matched=counts,
+    partners=counts,
+    more_matches=st.integers(min_value=0, max_value=50),
 )
-def test_raising_a_signal_never_lowers_own_score(
-    catalog: list[tuple[float | None, ...]], who: int, signal: str, bump: float
+def test_raising_a_signal_never_lowers_its_dimension_or_the_rank(
+    row: dict[str, float | None],
+    signal: str,
+    bump: float,
+    matched: int,
+    partners: int,
+    more_matches: int,
 ) -> None:
     cfg = config()
-    records = [
-        _artifact(f"a{i}", dict(zip(SIGNALS, row, strict=True))) for i, row in enumerate(catalog)
-    ]
-    target = records[who % len(records)]
-    current = target.signals[signal].value
+    current = row[signal]
     if current is None:
         return  # raising an unknown value is not defined
-    before = compute_scores(records, cfg, MatchGraph([]))[target.slug]
-    target.signals[signal] = Signal(signal, current + bump, "src", None, None)
-    after = compute_scores(records, cfg, MatchGraph([]))[target.slug]
+    sdef = cfg.signals[signal]
+    raised = min(current + bump, sdef.high)  # stay inside the valid range
+    before = score_artifact(_artifact("a", row), cfg, matched, partners)
+    after = score_artifact(
+        _artifact("a", {**row, signal: raised}), cfg, matched + more_matches, partners
+    )
     assert before.rank is not None and after.rank is not None
     assert after.rank >= before.rank - 1e-9
-    dim = cfg.signals[signal].dimension
-    before_dim, after_dim = before.dimensions[dim].score, after.dimensions[dim].score
-    assert before_dim is not None and after_dim is not None
-    assert after_dim >= before_dim - 1e-9
+    for dim in (sdef.dimension, "match_graph"):
+        b, a = before.dimensions[dim].score, after.dimensions[dim].score
+        assert b is not None and a is not None and a >= b - 1e-9
+
+
+@settings(max_examples=200, deadline=None)
+@given(row=rows, cuts=st.fixed_dictionaries({k: st.floats(0, 1) for k in VALUES}), n=counts)
+def test_ordering_of_dimensions_and_rank(
+    row: dict[str, float | None], cuts: dict[str, float], n: int
+) -> None:
+    """B is A lowered on each known signal (same signals known): B never scores above A."""
+    cfg = config()
+    lowered = {k: None if v is None else v * (1 - cuts[k]) for k, v in row.items()}
+    a = score_artifact(_artifact("a", row), cfg, n, n)
+    b = score_artifact(_artifact("b", lowered), cfg, n, n)
+    for dim, da in a.dimensions.items():
+        db = b.dimensions[dim]
+        assert (da.score is None) == (db.score is None)
+        assert da.score is None or db.score is None or da.score >= db.score - 1e-9
+    assert a.rank is not None and b.rank is not None and a.rank >= b.rank - 1e-9
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    a=st.lists(st.floats(0, 100), min_size=1, max_size=4),
+    gaps=st.lists(st.floats(0, 100), min_size=4, max_size=4),
+    known=st.lists(st.booleans(), min_size=4, max_size=4),
+)
+def test_ordering_with_several_signals_of_a_dimension(
+    a: list[float], gaps: list[float], known: list[bool]
+) -> None:
+    """Four linear quality signals; B is A lowered on each, on the same known signals."""
+    cfg = config()
+    f1 = cfg.signals["f1"]
+    ids = [f"q{i}" for i in range(4)]
+    cfg = dataclasses.replace(
+        cfg, signals={**cfg.signals, **{i: dataclasses.replace(f1, id=i) for i in ids}}
+    )
+    values_a = {i: v for i, v, k in zip(ids, a, known, strict=False) if k}
+    values_b = {i: max(0.0, v - g) for (i, v), g in zip(values_a.items(), gaps, strict=False)}
+    sa = score_artifact(_artifact("a", values_a), cfg, 0, 0).dimensions["quality"].score
+    sb = score_artifact(_artifact("b", values_b), cfg, 0, 0).dimensions["quality"].score
+    if not values_a:
+        assert sa is None and sb is None
+    else:
+        assert sa is not None and sb is not None and sa >= sb - 1e-9
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.lists(st.tuples(*(values for _ in SIGNALS)), min_size=1, max_size=6))
+@given(row=rows, kind=st.sampled_from(["model", "dataset"]), matched=counts, partners=counts)
 def test_scores_stay_in_range_and_are_deterministic(
-    catalog: list[tuple[float | None, ...]],
+    row: dict[str, float | None], kind: str, matched: int, partners: int
 ) -> None:
     cfg = config()
-    records = [
-        _artifact(f"a{i}", dict(zip(SIGNALS, row, strict=True))) for i, row in enumerate(catalog)
-    ]
-    first = compute_scores(records, cfg, MatchGraph([]))
-    assert first == compute_scores(records, cfg, MatchGraph([]))
-    for score in first.values():
-        assert score.rank is None or 0 <= score.rank <= 100
-        assert 0 <= score.confidence <= 1
+    first = score_artifact(_artifact("a", row, kind), cfg, matched, partners)
+    assert first == score_artifact(_artifact("a", row, kind), cfg, matched, partners)
+    assert first.rank is None or 0 <= first.rank <= 100
+    assert 0 <= first.confidence <= 1
+    for dim in first.dimensions.values():
+        assert dim.score is None or 0 <= dim.score <= 100
 
 
-def test_binary_signals_are_not_rescaled() -> None:
+def test_binary_signals_score_no_or_yes() -> None:
     cfg = config()
-    binary = dataclasses.replace(cfg.signals["formats"], scale="binary")
+    binary = dataclasses.replace(cfg.signals["formats"], scale="binary", high=1, full_at=1)
     cfg = dataclasses.replace(cfg, signals={**cfg.signals, "formats": binary})
-    records = [_artifact("yes", {"formats": 1}), _artifact("also", {"formats": 1})]
-    scores = compute_scores(records, cfg, MatchGraph([]))
-    # Min-max would give 0.5 to two equal values; a yes stays a yes.
+    scores = compute_scores(
+        [_artifact("yes", {"formats": 1}), _artifact("no", {"formats": 0})], cfg, MatchGraph([])
+    )
     assert scores["yes"].dimensions["ecosystem"].score == 100
+    assert scores["no"].dimensions["ecosystem"].score == 0
