@@ -84,6 +84,10 @@ class EvidenceKind(Protocol):
     def name(self) -> str:
         """The key under a record's ``evidence:`` block."""
 
+    @property
+    def template_dir(self) -> Path | None:
+        """A folder of the kind's own templates (None: its partials are in ``templates/``)."""
+
     def read(self, r: Reader, raw: Any, record: RecordRef, content_dir: Path) -> Any | None:
         """The spec of a record's entry (``raw`` is not None), or None after reporting to ``r``."""
 
@@ -108,6 +112,7 @@ _builtins_loaded = False
 
 def register(kind: EvidenceKind) -> EvidenceKind:
     """Add ``kind`` (a module registers its kind at import time); a name is taken once."""
+    _load_builtins()  # built-in kinds come first, whoever registers first
     if kind.name in _registry and _registry[kind.name] is not kind:
         raise ValueError(f"evidence kind {kind.name!r} is registered twice")
     _registry[kind.name] = kind
@@ -121,12 +126,16 @@ def unregister(name: str) -> None:
 
 def kinds() -> dict[str, EvidenceKind]:
     """Every registered kind, by name, in registration order (built-ins first)."""
+    _load_builtins()
+    return dict(_registry)
+
+
+def _load_builtins() -> None:
     global _builtins_loaded
     if not _builtins_loaded:
         _builtins_loaded = True
         for module in BUILTIN_KINDS:
             importlib.import_module(module)
-    return dict(_registry)
 
 
 @dataclass

@@ -31,9 +31,10 @@ def ld_json(value: Any) -> Markup:
     return Markup(text)
 
 
-def make_environment(templates_dir: Path) -> Environment:
+def make_environment(*templates_dirs: Path) -> Environment:
+    """The site's templates first, then any folders evidence kinds bring."""
     env = Environment(
-        loader=FileSystemLoader(str(templates_dir)),
+        loader=FileSystemLoader([str(d) for d in templates_dirs]),
         undefined=StrictUndefined,
         autoescape=select_autoescape(["html", "xml"], default_for_string=True),
         trim_blocks=True,

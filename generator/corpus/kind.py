@@ -31,6 +31,7 @@ from generator.urls import beside
 
 class CorpusKind:
     name = "corpus"
+    template_dir = None  # templates/partials/corpus_evidence.html
 
     def read(
         self, r: Reader, raw: Any, record: RecordRef, content_dir: Path

@@ -61,13 +61,18 @@ class SiteContext:
     evidence_pages: dict[str, list[PageEvidence]] = field(init=False)
     site_files: dict[str, Path] = field(init=False)
     digests: dict[str, str] = field(init=False)
+    template_dirs: list[Path] = field(init=False)  # the site's, then those of evidence kinds
     plan: PagePlan | None = field(init=False, default=None)  # set once made (make_plan)
     _views: dict[str, ArtifactView] = field(init=False, default_factory=dict)
     _memo: dict[tuple[str, str], str] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         options, site = self.options, self.site
-        self.env = make_environment(options.templates_dir)
+        registered = kinds()
+        self.template_dirs = [options.templates_dir] + [
+            k.template_dir for k in registered.values() if k.template_dir is not None
+        ]
+        self.env = make_environment(*self.template_dirs)
         self.stylesheets = tuple(
             "/static/" + p.relative_to(options.static_dir).as_posix()
             for p in sorted(options.static_dir.glob("css/*.css"))
@@ -90,7 +95,7 @@ class SiteContext:
         self.evidence_pages = defaultdict(list)
         self.site_files = {}
         urls = {a.slug: artifact_url(a.kind, a.slug) for a in site.records}
-        for name, kind in kinds().items():
+        for name, kind in registered.items():
             results = self.evidence.results.get(name, {})
             if not results:
                 continue
@@ -112,12 +117,12 @@ class SiteContext:
 
     @functools.cached_property
     def _template_sources(self) -> dict[str, str]:
-        root = self.options.templates_dir
-        return {
-            p.relative_to(root).as_posix(): p.read_text(encoding="utf-8")
-            for p in sorted(root.rglob("*"))
-            if p.is_file()
-        }
+        sources: dict[str, str] = {}
+        for root in self.template_dirs:  # the first folder that has a name wins, as in Jinja
+            for p in sorted(root.rglob("*")):
+                if p.is_file():
+                    sources.setdefault(p.relative_to(root).as_posix(), p.read_text("utf-8"))
+        return sources
 
     def template_digest(self, name: str) -> str:
         """Hash of a template and every template it extends, includes or imports."""

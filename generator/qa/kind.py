@@ -35,6 +35,7 @@ def _json(value: Any) -> bytes:
 
 class QAKind:
     name = "qa"
+    template_dir = None  # templates/partials/qa_*.html
 
     def read(
         self, r: Reader, raw: Any, record: RecordRef, content_dir: Path
