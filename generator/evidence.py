@@ -5,7 +5,8 @@ a module of its own (``generator/qa/kind.py``, ``generator/corpus/kind.py``) and
 :class:`EvidenceKind` that says, for that kind alone:
 
 * ``read``: turn the record's entry into a typed spec (errors located in the record);
-* ``check``: validate the inputs the spec names (example sets, shard globs) without computing;
+* ``check``: validate the inputs the spec names (example sets, shard globs) without computing,
+  and resolve them into typed values that ``compute`` uses without reading them again;
 * ``compute``: run the expensive backend (imported lazily; results cached by content hash);
 * ``pages``: what the results contribute to pages — template sections on the artifact page,
   files beside it (JSON twins, model files) and site-wide files — each with a digest for the
@@ -91,8 +92,9 @@ class EvidenceKind(Protocol):
     def read(self, r: Reader, raw: Any, record: RecordRef, content_dir: Path) -> Any | None:
         """The spec of a record's entry (``raw`` is not None), or None after reporting to ``r``."""
 
-    def check(self, spec: Any, content_dir: Path, problems: Problems, r: Reader) -> None:
-        """Validate what the spec names (files, globs); report problems located in the record."""
+    def check(self, spec: Any, content_dir: Path, problems: Problems, r: Reader) -> Any:
+        """Validate what the spec names (files, globs), reporting problems located in the
+        record, and return the spec with those inputs resolved (read once per build)."""
 
     def input_files(self, spec: Any) -> list[Path]:
         """Files outside the content folder the spec reads (for the no-change check)."""

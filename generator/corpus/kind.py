@@ -54,7 +54,7 @@ class CorpusKind:
 
     def check(
         self, spec: CorpusEvidenceSpec, content_dir: Path, problems: Problems, r: Reader
-    ) -> None:
+    ) -> CorpusEvidenceSpec:
         from generator.corpus.errors import ShardNotFoundError
         from generator.corpus.published import load_published
         from generator.corpus.shards import expand_paths
@@ -68,6 +68,7 @@ class CorpusKind:
             expand_paths(spec.shards, content_dir)
         except ShardNotFoundError as exc:
             r.problem("evidence.corpus.shards", str(exc))
+        return spec
 
     def input_files(self, spec: CorpusEvidenceSpec) -> list[Path]:
         # Shards outside the content folder: the files and their folders (a new shard that a

@@ -3,11 +3,12 @@ lists every page of the plan), split into files of at most 50,000 URLs under an 
 
 from __future__ import annotations
 
-from generator.cache import file_sha256
+from generator.cache import file_sha256, hash_key
 from generator.config import DIMENSION_LABELS, DIMENSIONS
 from generator.pages.context import SiteContext, planner, renderer
 from generator.plan import Output, PagePlan
 from generator.scores import MATCH_SIGNALS
+from generator.scores_json import scores_json
 from generator.urls import absolute_url
 
 SITEMAP_MAX_URLS = 50_000  # the sitemap protocol's limit per file
@@ -50,6 +51,17 @@ def _render_not_found(ctx: SiteContext, output: Output) -> bytes:
             absolute_links=True,
         ),
     )
+
+
+@planner
+def _plan_scores(ctx: SiteContext, plan: PagePlan) -> None:
+    """``scores.json``: every artifact's rank, dimensions and the signals behind them."""
+    plan.add("scores.json", "scores", "", (ctx.digests["code"], hash_key(scores_json(ctx.site))))
+
+
+@renderer("scores")
+def _render_scores(ctx: SiteContext, output: Output) -> bytes:
+    return scores_json(ctx.site)
 
 
 @planner

@@ -198,6 +198,8 @@ def choose_model(spec: QAEvidenceSpec, env: EvidenceEnv) -> tuple[ResolvedModel,
 
 
 def load_sets(spec: QAEvidenceSpec) -> list[ExampleSet]:
+    if spec.sets:  # already read and checked with the records
+        return list(spec.sets)
     problems = Problems()
     sets = [load_example_set(path, problems) for path in spec.examples]
     problems.raise_if_any()

@@ -7,6 +7,7 @@ is here. The backend (ONNX Runtime, tokenizers) is imported only by :meth:`QAKin
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -57,11 +58,13 @@ class QAKind:
             null_threshold=threshold or 0.0,
         )
 
-    def check(self, spec: QAEvidenceSpec, content_dir: Path, problems: Problems, r: Reader) -> None:
+    def check(
+        self, spec: QAEvidenceSpec, content_dir: Path, problems: Problems, r: Reader
+    ) -> QAEvidenceSpec:
         from generator.qa.examples import load_example_set
 
-        for path in spec.examples:
-            load_example_set(path, problems)
+        sets = [load_example_set(path, problems) for path in spec.examples]
+        return replace(spec, sets=tuple(s for s in sets if s is not None))
 
     def input_files(self, spec: QAEvidenceSpec) -> list[Path]:
         """A local model folder, or the hub cache's pointer to the model's current snapshot

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from generator.qa.examples import ExampleSet
 
 
 @dataclass(frozen=True)
@@ -15,3 +19,5 @@ class QAEvidenceSpec:
     model: str  # a hub id (``csarron/mobilebert-uncased-squad-v2``) or a local directory
     examples: tuple[Path, ...]  # example-set files, resolved
     null_threshold: float = 0.0
+    # The example sets, loaded and validated once by the kind's check (empty before it).
+    sets: tuple[ExampleSet, ...] = ()
