@@ -1,16 +1,22 @@
 """Corpus statistics throughput: ``python benchmarks/corpus.py [--size-mb 500] [--write-docs]``.
 
-Not a test. Generates a Pile-format file (synthetic, ~500 MB uncompressed, zstd in 32 MiB
-frames) in a temporary folder, then in one run measures, each in its own process:
+Not a test. Writes Pile-format files in a temporary folder, then in one run measures, each in its
+own process and interleaved round by round:
 
-* ``zstd -dc FILE | wc -l``: the single-core decompression floor;
+* ``zstd -dc FILE | wc -l``: the single-core decompression floor, for every file;
 * a plain ``zstandard`` + ``orjson`` loop computing the same statistics (the baseline);
-* the project with 1 worker, with all local cores (threads, the default; and processes), and
-  through Dask with 2 workers;
+* the project with 1 worker and with all local cores (threads, the default), and on the first
+  file also with processes, through Dask with 2 workers, and with the scanner loaded first;
 * the project's one-time start in a fresh process (imports, loading the compiled scanner).
 
+The files: the sample's synthetic text (``tools.corpus_sample``, mostly ASCII) in 32 MiB zstd
+frames, as before; and held-out-like shards as real ones are written (issue 14): one zstd frame
+(a streaming writer's output), mixed-script text with emoji, one line in five with a nested
+object under ``meta``, written escaped (``ensure_ascii``, as the Pile is), as raw UTF-8, or half
+and half (the held-out-like mix, ``--real-mb``); the mix also in 32 MiB frames.
+
 It reports MB/s of uncompressed JSON lines and peak RSS (summed over the run's processes) and,
-with ``--write-docs``, writes the table into ``docs/benchmarks.md`` between the corpus markers.
+with ``--write-docs``, writes the tables into ``docs/benchmarks.md`` between the corpus markers.
 """
 
 from __future__ import annotations
@@ -71,6 +77,89 @@ def generate(path: Path, size_mb: int) -> int:
         if pending:
             out.write(compressor.compress(bytes(pending)))
             written += len(pending)
+    return written
+
+
+_NAMES = (
+    "Pile-CC", "PubMed Central", "Books3", "OpenWebText2", "ArXiv", "Github", "FreeLaw",
+    "StackExchange", "USPTO Backgrounds", "PubMed Abstracts", "Gutenberg (PG-19)",
+    "OpenSubtitles", "Wikipedia (en)", "DM Mathematics", "Ubuntu IRC", "BookCorpus2",
+    "EuroParl", "HackerNews", "YoutubeSubtitles", "PhilPapers", "NIH ExPorter", "Enron Emails",
+)  # fmt: skip
+# Words outside ASCII: accented Latin, Cyrillic, Greek, CJK, Arabic, Hebrew, Devanagari, Hangul,
+# emoji (one with a skin-tone modifier: a surrogate pair each when escaped), typography.
+_FOREIGN = (
+    "café", "naïve", "déjà", "Müller", "straße", "niño", "façade", "Ångström", "łódź",
+    "привет", "данные", "мир", "λόγος", "κόσμος", "日本語", "数据集", "中文文本", "テキスト",
+    "مرحبا", "שלום", "नमस्ते", "한국어", "🙂", "🚀", "👍🏽", "“quoted”", "—", "…", "€20", "²",
+)  # fmt: skip
+TEXT_KINDS = ("ascii", "escaped", "raw", "mixed")
+
+
+def _sentences(rng: random.Random, count: int, foreign: float) -> list[str]:
+    consonants, vowels = "bcdfghjklmnprstvwz", "aeiou"
+    words = [
+        "".join(rng.choice(consonants) + rng.choice(vowels) for _ in range(rng.choice((1, 2, 3))))
+        for _ in range(3000)
+    ] + ["the", "of", "and", "to", "in", "is"] * 60
+    sentences = []
+    for _ in range(count):
+        chosen = [
+            rng.choice(_FOREIGN) if rng.random() < foreign else rng.choice(words)
+            for _ in range(rng.randint(6, 24))
+        ]
+        sentences.append(" ".join(chosen).capitalize() + rng.choice(".?!."))
+    return sentences
+
+
+def generate_held_out(path: Path, size_mb: int, kind: str, frame_bytes: int | None) -> int:
+    """A shard like a held-out one: ``kind`` of text (see :data:`TEXT_KINDS`), one line in five
+    with a nested object under ``meta`` (before or after ``pile_set_name``), one zstd frame
+    (a streaming writer, as lm_dataformat's) or ``frame_bytes`` frames. Returns its
+    uncompressed size."""
+    import zstandard
+
+    rng = random.Random(14)
+    pool = _sentences(rng, 20000, foreign=0.0 if kind == "ascii" else 0.12)
+    target = size_mb << 20
+    written = index = 0
+    pending = bytearray()
+    compressor = zstandard.ZstdCompressor(level=3)
+    with path.open("wb") as raw:
+        stream = compressor.stream_writer(raw, closefd=False) if frame_bytes is None else None
+        while written < target:
+            count = max(1, int(rng.lognormvariate(3.7, 1.0)))  # sentences: ~5 KB mean
+            separators = rng.choices((" ", " ", " ", "\n", "\n\n", "\t"), k=count)
+            pieces = zip(rng.choices(pool, k=count), separators, strict=True)
+            text = "".join(p + s for p, s in pieces)
+            name = _NAMES[index % len(_NAMES)]
+            meta: dict[str, Any] = {"pile_set_name": name}
+            if index % 5 == 2:
+                extra = {
+                    "url": f"https://example.org/{index}?q=caf\u00e9",
+                    "id": index,
+                    "lang": ["en", "ru"],
+                    "scores": {"quality": 0.5 + index % 7 / 10, "toxicity": 1.5e-3},
+                    "ok": True,
+                    "note": None,
+                    "title": rng.choice(pool),
+                }
+                meta = {"source": extra, **meta} if index % 2 else {**meta, "source": extra}
+            escaped = kind == "escaped" or (kind == "mixed" and index % 2 == 0)
+            line = json.dumps({"text": text, "meta": meta}, ensure_ascii=escaped).encode() + b"\n"
+            written += len(line)
+            index += 1
+            if stream is not None:
+                stream.write(line)
+                continue
+            pending += line
+            if len(pending) >= (frame_bytes or 0):  # whole frames, each compressed on its own
+                raw.write(compressor.compress(bytes(pending)))
+                pending.clear()
+        if stream is not None:
+            stream.close()  # type: ignore[no-untyped-call]  # ends the frame, not the file
+        elif pending:
+            raw.write(compressor.compress(bytes(pending)))
     return written
 
 
@@ -208,23 +297,34 @@ def measure(label: str, command: list[str], inner_time: bool) -> Measured:
     return Measured(label, seconds, peak, peak_process, detail)
 
 
-def table(results: list[Measured], size: int, compressed: int) -> str:
+@dataclass
+class BenchFile:
+    """One generated file and the variants measured on it."""
+
+    key: str
+    title: str  # what the table says about the file
+    path: Path
+    size: int  # uncompressed bytes
+    variants: list[tuple[str, str, list[str]]]  # (key, label, command)
+
+
+def table(bench: BenchFile, results: list[Measured]) -> str:
     floor, base = results[0], results[1]
     rows = [
         "| Variant | Time (s) | MB/s | × floor | × baseline | Peak RSS (MB) |",
         "|---|---:|---:|---:|---:|---:|",
     ]
     for r in results:
-        rate = size / r.seconds / 1e6
+        rate = bench.size / r.seconds / 1e6
         rows.append(
             f"| {r.label} | {r.seconds:.2f} | {rate:,.0f} | {floor.seconds / r.seconds:.2f} "
             f"| {base.seconds / r.seconds:.2f} | {r.peak_rss / 1e6:,.0f} |"
         )
+    compressed = bench.path.stat().st_size
     return "\n".join(
         [
-            f"File: {size / 1e6:,.0f} MB of Pile-format JSON lines (synthetic, from "
-            f"`tools.corpus_sample` at full document sizes), {compressed / 1e6:,.0f} MB as "
-            f"zstd level 3 in {FRAME_BYTES >> 20} MiB frames. MB/s counts uncompressed JSON lines.",
+            f"**{bench.title}**: {bench.size / 1e6:,.0f} MB of JSON lines, "
+            f"{compressed / 1e6:,.0f} MB as zstd level 3.",
             "",
             *rows,
         ]
@@ -232,7 +332,7 @@ def table(results: list[Measured], size: int, compressed: int) -> str:
 
 
 def verdict(by: dict[str, Measured], project_runs: list[Measured]) -> str:
-    """The issue's targets, checked against this run's numbers."""
+    """Issue 5's targets, on the sample text in 32 MiB frames."""
     floor, base, one, every = by["floor"], by["baseline"], by["one"], by["threads"]
     on_dask, one_warm, every_warm = by["dask"], by["one-warm"], by["threads-warm"]
     checks = [
@@ -260,22 +360,131 @@ def verdict(by: dict[str, Measured], project_runs: list[Measured]) -> str:
         f"one worker {floor.seconds / one_warm.seconds:.2f}× the floor, all local cores "
         f"{floor.seconds / every_warm.seconds:.2f}×"
     )
-    return "Targets from issue 5, on this run:\n\n" + "\n".join(lines)
+    return "Targets from issue 5, on the sample text in 32 MiB frames:\n\n" + "\n".join(lines)
+
+
+def verdict_held_out(by: dict[str, Measured], project_runs: list[Measured]) -> str:
+    """Issue 14's targets, on the held-out-like single-frame mix."""
+    floor, base, one, every = by["floor"], by["baseline"], by["one"], by["threads"]
+    checks = [
+        ("all cores ≥ 1.0× the floor", floor.seconds / every.seconds, 1.0),
+        ("one worker ≥ 0.5× the floor", floor.seconds / one.seconds, 0.5),
+        ("one worker ≥ 3× the baseline", base.seconds / one.seconds, 3.0),
+    ]
+    lines = [
+        f"- {name}: {ratio:.2f}× — {'met' if ratio >= target else 'not met'}"
+        for name, ratio, target in checks
+    ]
+    largest = max(r.peak_process for r in project_runs) / 1e6
+    lines.append(
+        f"- peak RSS < 300 MB: {largest:,.0f} MB — {'met' if largest < 300 else 'not met'}"
+    )
+    return "Targets from issue 14, on the held-out-like single-frame mix:\n\n" + "\n".join(lines)
 
 
 def write_docs(text: str) -> None:
     write_docs_section("corpus", text)
 
 
+def _files(tmp: Path, args: argparse.Namespace, cores: int) -> list[BenchFile]:
+    """Generate the benchmark's files and say what to run on each."""
+    me = [sys.executable, str(Path(__file__).resolve())]
+    kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
+    made: list[BenchFile] = []
+
+    def common(path: Path) -> list[tuple[str, str, list[str]]]:
+        run = [*me, "--file", str(path), "--inner", "project"]
+        floor = ["bash", "-c", f"zstd -dc '{path}' | wc -l"]
+        return [
+            ("floor", "`zstd -dc FILE \\| wc -l` (floor)", floor),
+            (
+                "baseline",
+                "zstandard + orjson loop (baseline)",
+                [*me, "--file", str(path), "--inner", "baseline"],
+            ),
+            ("one", "project, 1 worker", [*run, "--workers", "1"]),
+            (
+                "threads",
+                f"project, {cores} local threads (default)",
+                [*run, "--workers", str(cores)],
+            ),
+        ]
+
+    if "sample" in kinds:
+        path = tmp / "sample.jsonl.zst"
+        size = generate(path, args.size_mb)
+        run = [*me, "--file", str(path), "--inner", "project"]
+        warm = "scanner loaded before the clock"
+        variants = [
+            *common(path),
+            (
+                "processes",
+                f"project, {cores} local processes",
+                [*run, "--workers", str(cores), "--processes"],
+            ),
+            ("dask", "project, Dask LocalCluster, 2 workers", [*run, "--dask", "2"]),
+            ("one-warm", f"project, 1 worker, {warm}", [*run, "--workers", "1", "--warm"]),
+            (
+                "threads-warm",
+                f"project, {cores} local threads, {warm}",
+                [*run, "--workers", str(cores), "--warm"],
+            ),
+        ]
+        for count in sorted({int(n) for n in args.sweep.split(",") if n.strip()} - {1, cores}):
+            variants.append(
+                (
+                    f"sweep-{count}",
+                    f"project, {count} local threads",
+                    [*run, "--workers", str(count)],
+                )
+            )
+        title = (
+            "Sample text in 32 MiB frames (synthetic, from `tools.corpus_sample` at full document "
+            "sizes; mostly ASCII)"
+        )
+        made.append(BenchFile("sample", title, path, size, variants))
+    titles = {
+        "mixed": "Held-out-like: half the lines escaped, half raw UTF-8",
+        "escaped": "All lines escaped (`ensure_ascii`)",
+        "raw": "All lines raw UTF-8",
+        "ascii": "ASCII text only",
+    }
+    note = "mixed scripts and emoji, one line in five with a nested object under `meta`"
+    for kind in TEXT_KINDS:
+        for framing in ("one", "32") if kind == "mixed" else ("one",):
+            key = f"{kind}-{framing}"
+            if kind not in kinds and key not in kinds:
+                continue
+            path = tmp / f"{key}.jsonl.zst"
+            size_mb = args.real_mb if key == "mixed-one" else args.size_mb
+            frames = None if framing == "one" else FRAME_BYTES
+            size = generate_held_out(path, size_mb, kind, frames)
+            framed = "one zstd frame" if frames is None else f"{FRAME_BYTES >> 20} MiB frames"
+            text = note if kind != "ascii" else note.replace("mixed scripts and emoji, ", "")
+            made.append(
+                BenchFile(key, f"{titles[kind]}, {framed} ({text})", path, size, common(path))
+            )
+    return made
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--size-mb", type=int, default=500)
+    parser.add_argument("--size-mb", type=int, default=500, help="size of each file but the next")
+    parser.add_argument(
+        "--real-mb", type=int, default=1000, help="size of the held-out-like single-frame mix"
+    )
+    parser.add_argument(
+        "--kinds",
+        default="sample,mixed,escaped,raw,ascii",
+        help="files to measure: sample, and the text kinds of held-out-like shards (mixed "
+        "gives one frame and 32 MiB frames; mixed-one or mixed-32 picks one)",
+    )
     parser.add_argument("--write-docs", action="store_true")
     parser.add_argument("--repeat", type=int, default=3, help="rounds; each variant's best counts")
     parser.add_argument(
         "--sweep",
         default="",
-        help="also measure these thread counts, comma-separated (e.g. 2,4,8): the scaling curve",
+        help="also measure these thread counts on the sample, comma-separated (e.g. 2,4,8)",
     )
     parser.add_argument(
         "--inner", choices=("baseline", "project", "startup"), help=argparse.SUPPRESS
@@ -299,93 +508,61 @@ def main() -> int:
         return 0
 
     with tempfile.TemporaryDirectory(prefix="corpus-bench-") as tmp:
-        path = Path(tmp) / "bench.jsonl.zst"
-        size = generate(path, args.size_mb)
-        load_before = os.getloadavg()[0]
-        me = [sys.executable, str(Path(__file__).resolve()), "--file", str(path)]
         from generator.corpus.executors import usable_cores  # here: --inner runs time imports
 
         cores = usable_cores()
-        project_run = [*me, "--inner", "project"]
-        variants = [
-            (
-                "floor",
-                "`zstd -dc FILE \\| wc -l` (floor)",
-                ["bash", "-c", f"zstd -dc '{path}' | wc -l"],
-            ),
-            ("baseline", "zstandard + orjson loop (baseline)", [*me, "--inner", "baseline"]),
-            ("one", "project, 1 worker", [*project_run, "--workers", "1"]),
-            (
-                "threads",
-                f"project, {cores} local threads (default)",
-                [*project_run, "--workers", str(cores)],
-            ),
-            (
-                "processes",
-                f"project, {cores} local processes",
-                [*project_run, "--workers", str(cores), "--processes"],
-            ),
-            ("dask", "project, Dask LocalCluster, 2 workers", [*project_run, "--dask", "2"]),
-            (
-                "one-warm",
-                "project, 1 worker, scanner loaded before the clock",
-                [*project_run, "--workers", "1", "--warm"],
-            ),
-            (
-                "threads-warm",
-                f"project, {cores} local threads, scanner loaded before the clock",
-                [*project_run, "--workers", str(cores), "--warm"],
-            ),
-        ]
-        for count in sorted({int(n) for n in args.sweep.split(",") if n.strip()} - {1, cores}):
-            variants.append(
-                (
-                    f"sweep-{count}",
-                    f"project, {count} local threads",
-                    [*project_run, "--workers", str(count)],
-                )
-            )
+        files = _files(Path(tmp), args, cores)
+        me = [sys.executable, str(Path(__file__).resolve())]
+        load_before = os.getloadavg()[0]
         # Compile the scanner into its cache first (once per machine, seconds): not measured.
         measure("prepare", [*me, "--inner", "startup"], True)
-        best: dict[str, Measured] = {}
+        best: dict[tuple[str, str], Measured] = {}
         for _ in range(args.repeat):  # interleaved rounds; the best of each variant counts
-            for _, label, command in variants:
-                run = measure(label, command, inner_time=command[0] != "bash")
-                kept = best.setdefault(label, run)
-                kept.peak_rss = max(kept.peak_rss, run.peak_rss)
-                kept.peak_process = max(kept.peak_process, run.peak_process)
-                if run.seconds < kept.seconds:
-                    kept.seconds, kept.detail = run.seconds, run.detail
-        results = [best[label] for _, label, _ in variants]
-        by = {key: best[label] for key, label, _ in variants}
+            for bench in files:
+                for key, label, command in bench.variants:
+                    run = measure(label, command, inner_time=command[0] != "bash")
+                    kept = best.setdefault((bench.key, key), run)
+                    kept.peak_rss = max(kept.peak_rss, run.peak_rss)
+                    kept.peak_process = max(kept.peak_process, run.peak_process)
+                    if run.seconds < kept.seconds:
+                        kept.seconds, kept.detail = run.seconds, run.detail
         starts = [measure("start", [*me, "--inner", "startup"], True).detail for _ in range(3)]
         imports = min(d["import"] for d in starts)
         load = min(d["load"] for d in starts)
         load_after = os.getloadavg()[0]
-        documents = {r.label: r.detail.get("documents") for r in results[1:]}
-        floor_lines = int(by["floor"].detail["output"])
-        if len(set(documents.values())) != 1 or floor_lines not in documents.values():
-            raise SystemExit(f"document counts disagree: {documents}, floor {floor_lines}")
-        text = "\n".join(
+        sections = []
+        for bench in files:
+            results = [best[(bench.key, key)] for key, _, _ in bench.variants]
+            by = {key: best[(bench.key, key)] for key, _, _ in bench.variants}
+            documents = {r.label: r.detail.get("documents") for r in results[1:]}
+            floor_lines = int(by["floor"].detail["output"])
+            if len(set(documents.values())) != 1 or floor_lines not in documents.values():
+                raise SystemExit(f"{bench.key}: counts disagree: {documents}, floor {floor_lines}")
+            sections.append(table(bench, results))
+            if bench.key == "mixed-one":
+                sections.append(verdict_held_out(by, results[2:]))
+            if bench.key == "sample":
+                sections.append(verdict(by, results[2:]))
+        text = "\n\n".join(
             [
-                table(results, size, path.stat().st_size),
-                "",
-                verdict(by, results[2:]),
-                "",
+                "MB/s counts uncompressed JSON lines; each table's ratios compare rows of that "
+                "table, measured side by side in the same rounds.",
+                *sections,
                 "One-time start of the engine in a fresh process (best of 3): importing it takes "
                 f"{imports:.2f} s (not in the times above; numba is not imported once the "
                 f"scanner's machine code is cached) and loading that code {load:.2f} s (in the "
                 "times above, once per process: once for threads, once per worker for processes "
                 "and Dask).",
-                "",
-                f"Command: `python benchmarks/corpus.py --size-mb {args.size_mb} --repeat "
-                f"{args.repeat}{f' --sweep {args.sweep}' if args.sweep else ''} --write-docs` "
+                f"Command: `python benchmarks/corpus.py --size-mb {args.size_mb} --real-mb "
+                f"{args.real_mb} --repeat {args.repeat}"
+                f"{f' --kinds {args.kinds}' if args.kinds != parser.get_default('kinds') else ''}"
+                f"{f' --sweep {args.sweep}' if args.sweep else ''} --write-docs` "
                 f"(each variant's best of {args.repeat} interleaved "
                 "rounds; peak RSS is the largest seen). "
                 f"Machine: {machine()}; measured {time.strftime('%Y-%m-%d', time.gmtime())} on a "
                 "shared machine (other engineers' jobs ran at the same time: 1-minute load "
                 f"average {load_before:.1f} before the runs, {load_after:.1f} after), so compare "
-                "ratios within this table, not absolute times. Times exclude interpreter start; "
+                "ratios within a table, not absolute times. Times exclude interpreter start; "
                 "the local processes' include starting them, Dask's exclude starting the "
                 "cluster (workers started without `MALLOC_TRIM_THRESHOLD_`, as `docs/corpus.md` "
                 "recommends). Peak RSS is summed over each run's processes.",
