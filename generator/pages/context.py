@@ -87,7 +87,8 @@ class SiteContext:
         self.by_kind = defaultdict(list)
         for slug in self.ranked:
             self.by_kind[site.by_slug(slug).kind].append(slug)
-        self.by_kind = dict(sorted(self.by_kind.items()))
+        # In site.yaml's order of kinds, like the site's navigation.
+        self.by_kind = {k: self.by_kind[k] for k in site.config.kinds if k in self.by_kind}
         self.compare_of = defaultdict(list)
         for pair in site.pairs:
             self.compare_of[pair.a].append(pair)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import orjson
 
+from generator.cache import hash_key
 from generator.pages.context import SiteContext, planner, renderer
 from generator.plan import Output, PagePlan
 from generator.urls import artifact_url, output_file
@@ -156,17 +157,27 @@ def _render_compare_index(ctx: SiteContext, output: Output) -> bytes:
     )
 
 
+def _picker_bytes(ctx: SiteContext) -> bytes:
+    """Name, page and comparison partners of every artifact, for the home page's type-ahead
+    compare picker (so it knows whether a pair has a page without asking the server)."""
+    site = ctx.site
+    artifacts = [
+        {
+            "slug": a.slug,
+            "name": a.name,
+            "url": artifact_url(a.kind, a.slug),
+            "with": sorted(p.b if p.a == a.slug else p.a for p in ctx.compare_of.get(a.slug, [])),
+        }
+        for a in sorted(site.records, key=lambda a: (a.name.casefold(), a.slug))
+    ]
+    return orjson.dumps({"artifacts": artifacts}, option=orjson.OPT_SORT_KEYS) + b"\n"
+
+
 @planner
 def _plan_picker_data(ctx: SiteContext, plan: PagePlan) -> None:
-    plan.add(PICKER_DATA, "picker-data", "", tuple(ctx.card(s)[:2] for s in sorted(ctx.ranked)))
+    plan.add(PICKER_DATA, "picker-data", "", (hash_key(_picker_bytes(ctx)),))
 
 
 @renderer("picker-data")
 def _render_picker_data(ctx: SiteContext, output: Output) -> bytes:
-    """Name and page of every artifact, for the home page's type-ahead compare picker."""
-    site = ctx.site
-    artifacts = [
-        {"slug": a.slug, "name": a.name, "url": artifact_url(a.kind, a.slug)}
-        for a in sorted(site.records, key=lambda a: (a.name.casefold(), a.slug))
-    ]
-    return orjson.dumps({"artifacts": artifacts}, option=orjson.OPT_SORT_KEYS) + b"\n"
+    return _picker_bytes(ctx)

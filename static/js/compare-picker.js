@@ -1,4 +1,5 @@
 // Compare picker: type two artifact names, go to their comparison page when one exists.
+// artifacts.json lists each artifact's name, page and comparison partners.
 // The list of names is fetched on first use (a small JSON file), so the home page stays the
 // same size however large the catalog. Without JavaScript the form submits to /compare/,
 // which lists every comparison page.
@@ -62,10 +63,8 @@ if (form) {
       return;
     }
     const slug = a.slug < b.slug ? `${a.slug}-vs-${b.slug}` : `${b.slug}-vs-${a.slug}`;
-    const target = new URL(`compare/${slug}/`, new URL(form.getAttribute("action") + "../", window.location.href));
-    const probe = await fetch(new URL("index.json", target), { method: "HEAD" }).catch(() => null);
-    if (probe && probe.ok) {
-      window.location.href = target.href;
+    if (a.with.includes(b.slug)) {
+      window.location.href = new URL(`compare/${slug}/`, new URL(form.getAttribute("action") + "../", window.location.href)).href;
     } else {
       status.textContent = "There is no comparison page for this pair yet; see each artifact's page.";
     }
