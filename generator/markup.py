@@ -8,6 +8,7 @@ no ``javascript:`` URLs), and external links get ``rel="noopener noreferrer"``.
 from __future__ import annotations
 
 import functools
+import re
 
 import markdown
 import nh3
@@ -42,9 +43,31 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 
+# Text made only of these characters, starting with a letter, is one plain paragraph: Markdown
+# gives it no markup and nothing in it needs escaping, so it skips the Markdown parser (most
+# capability text is like this; a test checks the shortcut against the parser).
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 ,.;:'?%/-]*")
+
+
+def _markdown(text: str, **options: object) -> str:
+    """Markdown to HTML with one parser per process (building a parser costs more than most
+    conversions)."""
+    key = tuple(sorted(options.items()))
+    parser = _PARSERS.get(key)
+    if parser is None:
+        parser = _PARSERS[key] = markdown.Markdown(**options)  # type: ignore[arg-type]
+    html: str = parser.reset().convert(text)
+    return html
+
+
+_PARSERS: dict[tuple[tuple[str, object], ...], markdown.Markdown] = {}
+
+
 @functools.lru_cache(maxsize=4096)
 def render_markdown(text: str) -> Markup:
-    html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
+    if _PLAIN.fullmatch(text) and not text.endswith(" "):
+        return Markup(f"<p>{text}</p>")
+    html = _markdown(text, extensions=("tables", "sane_lists"), output_format="html")
     clean = nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),
@@ -57,4 +80,6 @@ def render_markdown(text: str) -> Markup:
 
 def plain_text(text: str) -> str:
     """Markdown reduced to text (for meta descriptions and JSON twins)."""
-    return nh3.clean(markdown.markdown(text), tags=set()).strip()
+    if _PLAIN.fullmatch(text):
+        return text.strip()
+    return nh3.clean(_markdown(text), tags=set()).strip()
