@@ -23,6 +23,25 @@ def relative_url(from_page: str, to: str) -> str:
     """
     if not from_page.startswith("/") or not to.startswith("/"):
         raise ValueError(f"site paths must start with '/': {from_page!r}, {to!r}")
+    if "/." in from_page or "/." in to or "//" in from_page or "//" in to:
+        return _relative_slow(from_page, to)  # dot segments and empty ones: let posixpath decide
+    # Every page links dozens of times, so this is a hot path: count the folders the two
+    # paths share instead of calling posixpath.relpath (same result, tested).
+    here = from_page.split("/")[1:-1]  # the folders of the page
+    there = to.split("/")[1:]  # folders, then the file name ('' for a folder)
+    shared = 0
+    for a, b in zip(here, there[:-1], strict=False):
+        if a != b:
+            break
+        shared += 1
+    parts = [".."] * (len(here) - shared) + there[shared:]
+    rel = "/".join(parts)
+    if rel in ("", "/"):
+        return "./"
+    return rel
+
+
+def _relative_slow(from_page: str, to: str) -> str:
     base = from_page if from_page.endswith("/") else posixpath.dirname(from_page) + "/"
     rel = posixpath.relpath(to, base)
     if to.endswith("/") and rel != "." and not rel.endswith("/"):

@@ -65,6 +65,7 @@ class SiteContext:
     plan: PagePlan | None = field(init=False, default=None)  # set once made (make_plan)
     _views: dict[str, ArtifactView] = field(init=False, default_factory=dict)
     _memo: dict[tuple[str, str], str] = field(init=False, default_factory=dict)
+    _comparisons: dict[str, CompareView] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         options, site = self.options, self.site
@@ -201,7 +202,15 @@ class SiteContext:
         return {s: self.view(s) for s in slugs}
 
     def comparison(self, pair: Pair) -> CompareView:
-        return compare_view(self.site, pair, self.views([pair.a, pair.b]))
+        """The pair's view; its page, JSON twin and redirect are planned side by side, so they
+        usually render in one batch and share it (the last few are kept)."""
+        found = self._comparisons.get(pair.slug)
+        if found is None:
+            found = compare_view(self.site, pair, self.views([pair.a, pair.b]))
+            if len(self._comparisons) >= 64:
+                self._comparisons.pop(next(iter(self._comparisons)))
+            self._comparisons[pair.slug] = found
+        return found
 
     def meta(self, path: str, title: str, description: str, **kw: Any) -> PageMeta:
         return PageMeta(
