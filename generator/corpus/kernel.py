@@ -198,15 +198,23 @@ def _feed(
 def _feed_word(
     state: np.uint64, block: np.uint64, filled: int, part: np.uint64, count: int
 ) -> tuple[np.uint64, np.uint64, int]:
-    """Add the ``count`` (0-7) low bytes of ``part`` (its other bytes zero) to the hash."""
-    if count == 0:
-        return state, block, filled
-    block |= part << np.uint64(8 * filled)
-    filled += count
-    if filled < 8:
-        return state, block, filled
-    taken = np.uint64(8 * (8 - (filled - count)))  # bytes of ``part`` that completed the word
-    return _step(state, block), part >> taken if filled > 8 else np.uint64(0), filled - 8
+    """Add the ``count`` (0-7) low bytes of ``part`` (its other bytes zero) to the hash.
+
+    Without branches (both outcomes computed, one kept): whether a word fills up depends on
+    every byte before, so a branch here would be mispredicted about half the time.
+    """
+    joined = block | (part << np.uint64(8 * filled))
+    total = filled + count
+    full = total >= 8
+    stepped = _step(state, joined)
+    # The bytes of ``part`` past the completed word: a shift by 8 * (8 - filled), in two steps
+    # so that it never shifts by 64.
+    rest = (part >> np.uint64(63 - 8 * filled)) >> np.uint64(1)
+    return (
+        stepped if full else state,
+        rest if full else joined,
+        total - 8 if full else total,
+    )
 
 
 @_compiled(inline="always")
