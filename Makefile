@@ -59,6 +59,7 @@ golden: $(STAMP)
 	$(PY) -m tests.golden_refresh
 
 bench: $(STAMP) $(NPM_STAMP)
+	$(PY) -m pip install --quiet $(PIP_FLAGS) -e ".[dev,export,bench]"
 	$(PY) benchmarks/site.py
 
 clean:
