@@ -35,8 +35,14 @@ def pretty_json(value: Any) -> bytes:
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2) + b"\n"
 
 
+@functools.cache
 def code_version() -> str:
-    """A hash of the generator's source: any code change re-renders every page."""
+    """A hash of the generator's source: any code change re-renders every page.
+
+    Computed once per process, so it describes the code this process runs: ``serve`` keeps
+    rendering with the code it imported after a source file changes, and its fingerprints say
+    so; the next ``build`` (a new process) sees the new code and renders everything again.
+    """
     root = PROJECT_ROOT / "generator"
     digest = [(p.relative_to(root).as_posix(), file_sha256(p)) for p in sorted(root.rglob("*.py"))]
     return hash_key(repr(digest))
