@@ -19,6 +19,12 @@ def run(args: argparse.Namespace) -> int:
 
     report = build_site(options_from_args(args), args.warning_counter)
     out = args.out.resolve()
-    print(f"Site written to {out} ({report.files} files, {report.seconds:.1f} s).")
+    if report.up_to_date:
+        print(f"Site in {out} is up to date ({report.files} files, {report.seconds:.1f} s).")
+    else:
+        print(
+            f"Site written to {out} ({report.files} files: {report.rendered} rendered, "
+            f"{report.carried} unchanged, {report.deleted} removed; {report.seconds:.1f} s)."
+        )
     print(f"Serve it with: python -m http.server --directory {out} 8000")
     return 0
