@@ -83,7 +83,9 @@ class CorpusEvidenceResult:
 
 def compute_corpus_evidence(spec: CorpusEvidenceSpec, env: EvidenceEnv) -> CorpusEvidenceResult:
     """Statistics of ``spec.shards`` (cached by content) with ``spec.published`` beside them."""
-    published = load_published(spec.published) if spec.published is not None else None
+    published = spec.figures
+    if published is None and spec.published is not None:
+        published = load_published(spec.published)
     try:
         data = _cached_stats(spec, env)
     except ShardNotFoundError as exc:
@@ -99,7 +101,9 @@ def compute_corpus_evidence(spec: CorpusEvidenceSpec, env: EvidenceEnv) -> Corpu
 
 
 def _cached_stats(spec: CorpusEvidenceSpec, env: EvidenceEnv) -> dict[str, Any]:
-    shards = load_shards(expand_paths(spec.shards, base=env.content_dir), env.content_dir)
+    shards = list(spec.shard_files) or load_shards(
+        expand_paths(spec.shards, base=env.content_dir), env.content_dir
+    )
     key = hash_key(
         CODE_VERSION,
         [[shard.display, shard.size, fingerprint(shard)] for shard in shards],

@@ -7,6 +7,7 @@ Registered with :mod:`generator.evidence`; the corpus engine is imported only by
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -55,20 +56,25 @@ class CorpusKind:
     def check(
         self, spec: CorpusEvidenceSpec, content_dir: Path, problems: Problems, r: Reader
     ) -> CorpusEvidenceSpec:
-        from generator.corpus.errors import ShardNotFoundError
+        from generator.corpus.errors import CorpusError, ShardNotFoundError
         from generator.corpus.published import load_published
-        from generator.corpus.shards import expand_paths
+        from generator.corpus.shards import expand_paths, load_shards
 
+        figures = None
         if spec.published is not None:
             try:
-                load_published(spec.published)
+                figures = load_published(spec.published)
             except ContentErrors as exc:
                 problems.extend(exc.problems)
         try:
-            expand_paths(spec.shards, content_dir)
+            shards = load_shards(expand_paths(spec.shards, content_dir), content_dir)
         except ShardNotFoundError as exc:
             r.problem("evidence.corpus.shards", str(exc))
-        return spec
+            return spec
+        except CorpusError as exc:  # a matched file that is not a readable shard
+            r.problem("evidence.corpus.shards", str(exc))
+            return spec
+        return replace(spec, shard_files=tuple(shards), figures=figures)
 
     def input_files(self, spec: CorpusEvidenceSpec) -> list[Path]:
         # Shards outside the content folder: the files and their folders (a new shard that a
