@@ -4,13 +4,15 @@ Chosen by measurement (``docs/corpus.md``). Decoding every line into Python stri
 already costs the whole one-core budget, and DuckDB slows down 2-5x once it counts words, with
 sketches that do not merge. So lines are read in place by the compiled scanner in
 :mod:`generator.corpus.kernel` (run from its cached machine code, see
-:mod:`generator.corpus.native`), block by block as they are decompressed: it counts each
-Pile-shaped document straight into per-subset tables (counts, size histogram, HyperLogLog
-registers). A line it does not take - another key order, extra fields, anything invalid - is
-parsed here with ``orjson``: a document is fed back to the kernel re-encoded in the Pile shape;
-a bad line raises or is counted under ``--skip-bad-lines``.
+:mod:`generator.corpus.native`), batch by batch as they are decompressed: it counts each
+document straight into per-subset tables (counts, size histogram, HyperLogLog registers). A line
+it does not take - an escaped key, a key twice, anything invalid - is parsed here with
+``orjson``: a document is fed back to the kernel re-encoded in the Pile shape; a bad line raises
+or is counted under ``--skip-bad-lines``.
 
-Memory is bounded by one block (a few MiB) plus the longest line, whatever the shard.
+A part runs in one thread, or pipelined over several (:func:`_scan_pipelined`): one thread
+decompresses, the others scan batches into tables of their own. Memory is bounded by a few
+blocks (a few MiB each) plus the longest line, whatever the shard.
 """
 
 from __future__ import annotations
