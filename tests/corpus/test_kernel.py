@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from generator.corpus import kernel, layout
 from generator.corpus.partials import CorpusPartial
-from generator.corpus.scan import ScanOptions, scan_part
+from generator.corpus.scan import ScanOptions, _Tables, scan_part
 from generator.corpus.shards import load_shards, plan_parts
 from generator.corpus.sketches import HyperLogLog, SizeHistogram, size_buckets
 from tests.corpus.helpers import make_docs
@@ -213,3 +213,37 @@ def test_many_long_and_escaped_subset_names_grow_the_tables() -> None:
         n: 3 if n == "set-0" else 2 for n in names
     }
     assert partial.subsets["set-0"].words == 2 * 3 + 2
+
+
+# Bytes a JSON string may hold raw but for the quote and the backslash, with every UTF-8 lead,
+# continuation and never-used byte likely: valid and invalid UTF-8 alike.
+_RAW = st.binary(max_size=40).map(
+    lambda data: bytes(b for b in data if b >= 0x20 and b not in (0x22, 0x5C))
+) | st.lists(
+    st.sampled_from([b"a", b" ", b"\xc3\xa9", b"\xe6\x97\xa5", b"\xf0\x9f\x99\x82", b"\x80",
+                     b"\xc3", b"\xe0\x80\x80", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xff"]),
+    max_size=30,
+).map(b"".join)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(raw=_RAW, pad=st.integers(0, 9))
+def test_raw_bytes_are_taken_exactly_when_they_are_utf8(raw: bytes, pad: int) -> None:
+    text = b"x" * pad + raw  # every alignment against the eight-byte steps
+    line = b'{"text": "' + text + b'", "meta": {"pile_set_name": "A"}}\n'
+    partial = scan_bytes(line, skip_bad_lines=True)
+    (file,) = partial.files.values()
+    try:
+        decoded = text.decode("utf-8")
+    except UnicodeDecodeError:
+        assert (file.documents, file.skipped_lines) == (0, 1)
+        assert file.skipped_examples[0][1].startswith("invalid UTF-8")
+        return
+    assert _Tables().scan(line, 0) == (layout.END, len(line), 1)  # taken in compiled code
+    subset = partial.subsets["A"]
+    assert (subset.documents, subset.bytes, subset.characters, subset.words) == (
+        1,
+        len(text),
+        len(decoded),
+        len(text.split()),
+    )
