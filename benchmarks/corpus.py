@@ -195,6 +195,18 @@ def baseline(path: Path) -> dict[str, Any]:
     }
 
 
+def decompress_only(path: Path) -> dict[str, Any]:
+    """The engine's own reads and decompression of the whole file, and nothing else: the stage
+    a single-frame shard cannot spread over cores."""
+    from generator.corpus.shards import load_shards, plan_parts
+    from generator.corpus.streams import region_blocks
+
+    start = time.perf_counter()
+    (part,) = plan_parts(load_shards([path]), part_bytes=path.stat().st_size)
+    lines = sum(block.count(b"\n") for block in region_blocks(part))
+    return {"documents": lines, "seconds": time.perf_counter() - start}
+
+
 def startup() -> dict[str, Any]:
     """Seconds to import the engine and to load its compiled scanner (from the cache)."""
     start = time.perf_counter()
@@ -402,6 +414,11 @@ def _files(tmp: Path, args: argparse.Namespace, cores: int) -> list[BenchFile]:
                 "zstandard + orjson loop (baseline)",
                 [*me, "--file", str(path), "--inner", "baseline"],
             ),
+            (
+                "decompress",
+                "decompression alone (the engine's reads, counting lines)",
+                [*me, "--file", str(path), "--inner", "decompress"],
+            ),
             ("one", "project, 1 worker", [*run, "--workers", "1"]),
             (
                 "threads",
@@ -487,7 +504,9 @@ def main() -> int:
         help="also measure these thread counts on the sample, comma-separated (e.g. 2,4,8)",
     )
     parser.add_argument(
-        "--inner", choices=("baseline", "project", "startup"), help=argparse.SUPPRESS
+        "--inner",
+        choices=("baseline", "project", "startup", "decompress"),
+        help=argparse.SUPPRESS,
     )
     parser.add_argument("--processes", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--warm", action="store_true", help=argparse.SUPPRESS)
@@ -505,6 +524,9 @@ def main() -> int:
         return 0
     if args.inner == "startup":
         print(json.dumps(startup()))
+        return 0
+    if args.inner == "decompress":
+        print(json.dumps(decompress_only(args.file)))
         return 0
 
     with tempfile.TemporaryDirectory(prefix="corpus-bench-") as tmp:
@@ -539,10 +561,13 @@ def main() -> int:
             if len(set(documents.values())) != 1 or floor_lines not in documents.values():
                 raise SystemExit(f"{bench.key}: counts disagree: {documents}, floor {floor_lines}")
             sections.append(table(bench, results))
+            runs = [
+                by[k] for k, _, _ in bench.variants if k not in ("floor", "baseline", "decompress")
+            ]
             if bench.key == "mixed-one":
-                sections.append(verdict_held_out(by, results[2:]))
+                sections.append(verdict_held_out(by, runs))
             if bench.key == "sample":
-                sections.append(verdict(by, results[2:]))
+                sections.append(verdict(by, runs))
         text = "\n\n".join(
             [
                 "MB/s counts uncompressed JSON lines; each table's ratios compare rows of that "
