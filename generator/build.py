@@ -8,13 +8,23 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.cache import ContentCache, hash_key
-from generator.errors import CountingHandler, StrictFailure
+from generator.errors import (
+    PROJECT_LOGGER,
+    ContentErrors,
+    CountingHandler,
+    Problem,
+    StrictFailure,
+)
 from generator.evidence import Evidence, EvidenceEnv, kinds
 from generator.manifest import MANIFEST_NAME, MANIFEST_VERSION, Entry, Manifest, read_manifest
 from generator.options import PROJECT_ROOT, BuildOptions
 from generator.site import Site, load_site
+
+if TYPE_CHECKING:
+    from generator.write import SiteWriter
 
 log = logging.getLogger(__name__)
 
@@ -35,17 +45,24 @@ class BuildReport:
     site: Site | None = None
     evidence: Evidence | None = None
     cache: ContentCache | None = None
+    broken_links: list[Problem] = field(default_factory=list)  # only with allow_broken_links
 
 
-def build_site(options: BuildOptions, counter: CountingHandler | None = None) -> BuildReport:
+def build_site(
+    options: BuildOptions,
+    counter: CountingHandler | None = None,
+    *,
+    allow_broken_links: bool = False,
+) -> BuildReport:
     """Build the site into ``options.out_dir``.
 
     Order: load site config -> load + validate records -> resolve pairs and references -> scores
     -> evidence (QA, corpus stats; cached) -> page plan (every output and its fingerprint)
-    -> render what changed (in parallel) -> write (atomic: unchanged files carried over into a
-    staging folder that replaces the output folder). Nothing touches the output folder until
-    everything before the final swap has succeeded; with ``strict``, any warning logged by the
-    build fails it before the swap.
+    -> render what changed (in parallel) -> check internal links -> write (atomic: unchanged
+    files carried over into a staging folder that replaces the output folder). Nothing touches
+    the output folder until everything before the final swap has succeeded; with ``strict``,
+    any warning logged by the build fails it before the swap, and so does a broken internal
+    link unless ``allow_broken_links`` (the pull-request report) keeps them in the report.
     """
     from generator.pages import SiteContext, make_plan, render_output
     from generator.parallel import render_all
@@ -115,6 +132,10 @@ def build_site(options: BuildOptions, counter: CountingHandler | None = None) ->
         for path, sha, size in written:
             writer.record(path, sha, size, plan.kind_of(path))
         clock("render")
+        broken = _check_links(writer, site.config.base_url, options, out_dir)
+        clock("links")
+        if broken and not allow_broken_links:
+            raise ContentErrors(broken)
         warnings = counter.count - warnings_before
         if options.strict and warnings:
             raise StrictFailure(f"{warnings} warning(s) with --strict; nothing was written")
@@ -130,7 +151,7 @@ def build_site(options: BuildOptions, counter: CountingHandler | None = None) ->
         if previous is not None and not written and not deleted:
             # Every output is what the current site already holds: leave it as it is and
             # only refresh the manifest's record of the sources.
-            writer.abort()
+            writer.abort(background=True)
             _replace_manifest(out_dir, manifest)
         else:
             writer.write_bytes(MANIFEST_NAME, manifest.to_bytes(), "manifest")
@@ -161,6 +182,24 @@ def build_site(options: BuildOptions, counter: CountingHandler | None = None) ->
         site=site,
         evidence=evidence,
         cache=cache,
+        broken_links=broken,
+    )
+
+
+def _check_links(
+    writer: SiteWriter, base_url: str, options: BuildOptions, out_dir: Path
+) -> list[Problem]:
+    """Every link of every page to our own site names a planned output (generator/links.py)."""
+    from generator.links import check_site
+    from generator.yamlsource import display_path
+
+    return check_site(
+        ((rel, sha) for rel, (sha, _) in writer.files.items()),
+        writer.staging,
+        writer.files,
+        base_url,
+        options.cache_dir,
+        display_path(out_dir),
     )
 
 
@@ -283,7 +322,8 @@ def _replace_manifest(out_dir: Path, manifest: Manifest) -> None:
 
 
 def _attach_counter() -> CountingHandler:
-    root = logging.getLogger()
+    # On the project's logger: --strict counts this project's warnings, not third parties'.
+    root = logging.getLogger(PROJECT_LOGGER)
     for handler in root.handlers:
         if isinstance(handler, CountingHandler):
             return handler

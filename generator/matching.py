@@ -16,6 +16,7 @@ import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -28,14 +29,14 @@ _MARKUP = re.compile(r"[`*_#>\[\]()~|]+")
 BLOCK_ROWS = 2048
 
 
-@dataclass(frozen=True, order=True)
-class CapabilityRef:
+# Named tuples, not dataclasses: a catalog of thousands has hundreds of thousands of edges,
+# made again from the cache on every build (same fields, order and repr).
+class CapabilityRef(NamedTuple):
     slug: str
     capability: str
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     """An edge of the match graph; ``a`` sorts before ``b``."""
 
     a: CapabilityRef
@@ -84,7 +85,7 @@ def capability_text(title: str, description: str, unique: str) -> str:
     return _MARKUP.sub(" ", f"{title}. {title}. {description} {unique}")
 
 
-MATCH_VERSION = "match-graph/2"  # bump when the matching changes what it finds
+MATCH_VERSION = "match-graph/3"  # bump when the matching changes what it finds
 
 
 def cached_match_graph(
@@ -100,22 +101,26 @@ def cached_match_graph(
     path = cache_dir / "match-graph" / f"{key}.pickle"
     try:
         with path.open("rb") as handle:
-            edges = pickle.load(handle)
-        return MatchGraph([Match(CapabilityRef(*a), CapabilityRef(*b), s) for a, b, s in edges])
+            names, edges = pickle.load(handle)
+        refs = [CapabilityRef(slug, cap) for slug, cap in names]
+        return MatchGraph([Match(refs[i], refs[j], s) for i, j, s in edges])
     except FileNotFoundError:
         pass
     except Exception as exc:  # a damaged entry is recomputed
         log.debug("ignoring unreadable match graph cache %s: %s", path, exc)
     graph = build_match_graph(records, min_similarity, max_per_capability)
-    edges = [
-        ((m.a.slug, m.a.capability), (m.b.slug, m.b.capability), m.similarity)
-        for m in graph.matches
-    ]
+    # Each capability once, edges as positions: a small file that loads fast.
+    index: dict[CapabilityRef, int] = {}
+    for m in graph.matches:
+        index.setdefault(m.a, len(index))
+        index.setdefault(m.b, len(index))
+    names = [(ref.slug, ref.capability) for ref in index]
+    edges = [(index[m.a], index[m.b], m.similarity) for m in graph.matches]
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump(edges, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((names, edges), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -8,7 +8,7 @@ import pytest
 
 from generator.markup import render_markdown
 from generator.urls import output_file, relative_url
-from generator.write import DuplicateOutput, SiteWriter, UnsafeOutputPath
+from generator.write import DuplicateOutput, SiteWriter, UnsafeOutputPath, wait_for_removals
 
 
 @pytest.mark.parametrize(
@@ -78,6 +78,19 @@ def test_writer_swaps_whole_site(tmp_path: Path) -> None:
     assert (out / "old.html").exists() and not (out / "new.html").exists()
     second.commit()
     assert sorted(p.name for p in out.iterdir()) == ["new.html"]
+    wait_for_removals()  # the replaced site is deleted by a process of its own
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_stale_replaced_sites_are_swept(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    stale = tmp_path / ".out.old-crashed"
+    (stale / "deep").mkdir(parents=True)
+    (stale / "deep" / "file.html").write_text("left by a build that crashed")
+    writer = SiteWriter(out)
+    writer.write_text("index.html", "new", "t")
+    writer.commit()
+    wait_for_removals()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
