@@ -13,9 +13,19 @@ unrelated record plans the same fingerprint and the page is carried over unchang
 
 from __future__ import annotations
 
-# Importing the page-kind modules registers them; their planners run in this order, and the
-# sitemap planner (site_files) must come last.
+# Importing the page-kind modules registers them; their planners run in this order. The sitemap
+# planner (site_files) lists every URL planned before it, so page kinds with URLs come first;
+# redirects come after it: they add no URL and must see every page to check their targets.
 from generator.pages import artifacts, listings, site_files
+from generator.pages import redirects as redirects
 from generator.pages.context import SiteContext, make_plan, render_output
 
-__all__ = ["SiteContext", "artifacts", "listings", "make_plan", "render_output", "site_files"]
+__all__ = [
+    "SiteContext",
+    "artifacts",
+    "listings",
+    "make_plan",
+    "redirects",
+    "render_output",
+    "site_files",
+]

@@ -74,7 +74,9 @@ def _render_index(ctx: SiteContext, output: Output) -> bytes:
 
 @planner
 def _plan_kind_lists(ctx: SiteContext, plan: PagePlan) -> None:
-    for kind, members in ctx.by_kind.items():
+    # Every kind of site.yaml has its list, even with no members: the navigation links to each.
+    for kind in ctx.site.config.kinds:
+        members = ctx.by_kind.get(kind, [])
         for number, count, slugs in _pages(members, LIST_PAGE_SIZE):
             url = _list_url(f"/{kind}/", number)
             cards = [ctx.card(s) for s in slugs]
@@ -91,7 +93,7 @@ def _plan_kind_lists(ctx: SiteContext, plan: PagePlan) -> None:
 def _render_kind_list(ctx: SiteContext, output: Output) -> bytes:
     kind, number_text = output.key.split(":")
     number = int(number_text)
-    members = ctx.by_kind[kind]
+    members = ctx.by_kind.get(kind, [])
     pages = list(_pages(members, LIST_PAGE_SIZE))
     _, count, slugs = pages[number - 1]
     label = ctx.site.config.kinds[kind].plural
