@@ -53,3 +53,26 @@ def test_matches_per_capability_are_bounded() -> None:
         strongest = max((x.similarity for x in unbounded.matches if m.a in (x.a, x.b)), default=0.0)
         if m.similarity == strongest:
             assert any(m.a in (x.a, x.b) for x in bounded.matches)
+
+
+def test_tfidf_equals_scikit_learn() -> None:
+    import numpy as np
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+    from generator.matching import stop_words, tfidf
+
+    assert stop_words() == ENGLISH_STOP_WORDS
+    texts = [
+        "Extractive question answering over a passage. Question answering!",
+        "The the the and of",  # only stop words: an empty row
+        "Crawl-filtered web corpus, deduplicated; 2,000 shards of web text",
+        "Naïve café QA with ÜMLAUTS and x y z 42 4242",
+        "question question question passage",
+    ]
+    ours = tfidf(texts)
+    theirs = TfidfVectorizer(
+        stop_words="english", sublinear_tf=True, lowercase=True, dtype=np.float64
+    ).fit_transform(texts)
+    assert ours.shape == theirs.shape
+    assert np.array_equal(ours.indptr, theirs.indptr)  # the same terms in each row
+    assert np.allclose(ours.toarray(), theirs.toarray(), rtol=0, atol=1e-15)
