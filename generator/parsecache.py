@@ -2,9 +2,10 @@
 
 A catalog of thousands of records spends most of its load time composing YAML and building
 values with their positions. The cache maps the sha256 of a file's bytes to the values and
-positions parsed from it (only documents that parsed without a problem), in one pickle file in
-the build cache. Each build keeps the entries it used and drops the rest, so the file tracks
-the catalog instead of growing.
+positions parsed from it (only documents that parsed without a problem). Entries are kept in 64
+pickle files by the first bits of their key, so an edit to one record rewrites one small file;
+each build keeps the entries it used and drops the rest, so the cache tracks the catalog instead
+of growing.
 """
 
 from __future__ import annotations
@@ -20,51 +21,66 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 # Bump when what the YAML reader produces changes (generator/yamlsource.py).
-PARSE_VERSION = "parsed-yaml/1"
+PARSE_VERSION = "parsed-yaml/2"
+BUCKETS = 64
 
 Parsed = tuple[Any, dict[str, Any]]  # data, positions
 
 
+def _bucket(key: str) -> int:
+    return int(key[:4], 16) % BUCKETS
+
+
 class ParseCache:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._old: dict[str, Parsed] = {}
-        self._used: dict[str, Parsed] = {}
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._old: list[dict[str, Parsed]] = [{} for _ in range(BUCKETS)]
+        self._used: list[dict[str, Parsed]] = [{} for _ in range(BUCKETS)]
         self.hits = 0
-        try:
-            with path.open("rb") as handle:
-                version, entries = pickle.load(handle)
-            if version == PARSE_VERSION and isinstance(entries, dict):
-                self._old = entries
-        except FileNotFoundError:
-            pass
-        except Exception as exc:  # a damaged cache file is rebuilt, never trusted
-            log.debug("ignoring unreadable parse cache %s: %s", path, exc)
+        for number in range(BUCKETS):
+            path = self._path(number)
+            try:
+                with path.open("rb") as handle:
+                    version, entries = pickle.load(handle)
+                if version == PARSE_VERSION and isinstance(entries, dict):
+                    self._old[number] = entries
+            except FileNotFoundError:
+                continue
+            except Exception as exc:  # a damaged cache file is rebuilt, never trusted
+                log.debug("ignoring unreadable parse cache %s: %s", path, exc)
+
+    def _path(self, number: int) -> Path:
+        return self.folder / f"{number:02x}.pickle"
 
     @staticmethod
     def key(data: bytes) -> str:
         return hashlib.sha256(data).hexdigest()
 
     def get(self, key: str) -> Parsed | None:
-        found = self._old.get(key) or self._used.get(key)
+        number = _bucket(key)
+        found = self._old[number].get(key) or self._used[number].get(key)
         if found is not None:
             self.hits += 1
-            self._used[key] = found
+            self._used[number][key] = found
         return found
 
     def put(self, key: str, parsed: Parsed) -> None:
-        self._used[key] = parsed
+        self._used[_bucket(key)][key] = parsed
 
     def save(self) -> None:
-        """Write the entries this build used (atomically); unchanged files are not rewritten."""
-        if self._used.keys() == self._old.keys():
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-parsed-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump((PARSE_VERSION, self._used), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        """Rewrite (atomically) only the files whose entries changed in this build."""
+        for number in range(BUCKETS):
+            used = self._used[number]
+            if used.keys() == self._old[number].keys():
+                continue
+            path = self._path(number)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-parsed-")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    pickle.dump((PARSE_VERSION, used), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+            self._old[number] = dict(used)

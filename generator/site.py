@@ -48,7 +48,7 @@ def load_site(
         raise AssertionError("load_site_config returned None without a problem")
     if base_url is not None:
         config = config.with_base_url(base_url)
-    parse_cache = ParseCache(cache_dir / "parsed-records.pickle") if cache_dir else None
+    parse_cache = ParseCache(cache_dir / "parsed-records") if cache_dir else None
     records = load_records(content_dir, config, problems, parse_cache)
     check_evidence_inputs(records, content_dir, problems)
     problems.raise_if_any()
