@@ -14,9 +14,9 @@ import sys
 from collections.abc import Sequence
 from typing import Protocol
 
-from generator.errors import ContentErrors, CountingHandler, UserError
+from generator.errors import PROJECT_LOGGER, ContentErrors, CountingHandler, UserError
 
-log = logging.getLogger("generator")
+log = logging.getLogger(PROJECT_LOGGER)
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("generator.commands.build", "validate, compute evidence and write the site"),
@@ -70,13 +70,17 @@ def make_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 
 def _configure_logging(verbose: bool, quiet: bool) -> CountingHandler:
+    """Everything logged goes to stderr; only this project's warnings count for ``--strict``."""
     level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-    counter = CountingHandler()
     root = logging.getLogger()
-    root.handlers[:] = [handler, counter]
+    root.handlers[:] = [handler]
     root.setLevel(level)
+    counter = CountingHandler()
+    project = logging.getLogger(PROJECT_LOGGER)
+    project.handlers[:] = [h for h in project.handlers if not isinstance(h, CountingHandler)]
+    project.addHandler(counter)
     return counter
 
 
@@ -102,6 +106,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        # The machine refused a read or write the command line asked for (an output folder
+        # that cannot be written, a full disk): say which file and why, without a traceback.
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

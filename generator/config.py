@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from generator.errors import Problems
 from generator.fields import SLUG_RE, Reader
-from generator.yamlsource import join, load_yaml
+from generator.yamlsource import display_path, join, load_yaml, outside
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +24,10 @@ DIMENSION_LABELS: dict[str, str] = {
 # Page folders the site uses for itself; a kind cannot take one of these names.
 RESERVED_FOLDERS = frozenset({"compare", "methodology", "static", "assets", "artifacts"})
 SCALES = ("linear", "log", "binary")
+# Bounds of the whole-number settings: each multiplies pages or matches.
+MAX_SHOWN = 1_000
+MAX_PARTNERS = 100
+MAX_MATCHES_PER_CAPABILITY = 1_000
 
 
 @dataclass(frozen=True)
@@ -153,7 +157,17 @@ def normalise_base_url(url: str) -> str:
 
 def load_site_config(content_dir: Path, problems: Problems) -> SiteConfig | None:
     """Read ``site.yaml``; problems are collected, ``None`` when it cannot be used at all."""
-    doc = load_yaml(content_dir / "site.yaml", problems)
+    path = content_dir / "site.yaml"
+    if path.is_symlink() and outside(path, content_dir):
+        problems.add(
+            display_path(path),
+            1,
+            1,
+            "",
+            "a symbolic link to a file outside the content folder; site.yaml must be inside it",
+        )
+        return None
+    doc = load_yaml(path, problems)
     if doc is None:
         return None
     r = Reader(doc, problems)
@@ -178,7 +192,7 @@ def load_site_config(content_dir: Path, problems: Problems) -> SiteConfig | None
     weights = _read_weights(r, data.get("weights"))
     signals = _read_signals(r, data.get("signals"))
     matching = _read_matching(r, data.get("matching"))
-    shown = r.integer("", data, "capabilities_shown", minimum=1)
+    shown = r.integer("", data, "capabilities_shown", minimum=1, maximum=MAX_SHOWN)
     threshold = r.number("", data, "confidence_threshold", minimum=0, maximum=1)
     return SiteConfig(
         title=title,
@@ -292,7 +306,7 @@ def _read_mapping(
         not isinstance(raw, list)
         or len(raw) != 2
         or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in raw)
-        or not all(math.isfinite(v) for v in raw)
+        or not all(_finite(v) for v in raw)
         or not raw[0] < raw[1]
     ):
         r.problem(where, "expected [lowest, highest], two finite numbers, lowest first")
@@ -319,6 +333,13 @@ def _read_mapping(
     return (low, high, zero_at, full_at)
 
 
+def _finite(value: float) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer beyond a float's range
+        return False
+
+
 def _read_matching(r: Reader, raw: object) -> Matching:
     data = r.mapping("matching", raw) if raw is not None else {}
     data = data or {}
@@ -329,8 +350,10 @@ def _read_matching(r: Reader, raw: object) -> Matching:
         optional=("min_similarity", "top_partners", "max_per_capability"),
     )
     sim = r.number("matching", data, "min_similarity", minimum=0, maximum=1)
-    top = r.integer("matching", data, "top_partners", minimum=0)
-    per_cap = r.integer("matching", data, "max_per_capability", minimum=1)
+    top = r.integer("matching", data, "top_partners", minimum=0, maximum=MAX_PARTNERS)
+    per_cap = r.integer(
+        "matching", data, "max_per_capability", minimum=1, maximum=MAX_MATCHES_PER_CAPABILITY
+    )
     return Matching(
         min_similarity=sim if sim is not None else 0.2,
         top_partners=top if top is not None else 2,

@@ -83,8 +83,17 @@ class StrictFailure(UserError):
     """``--strict`` and at least one warning was logged."""
 
 
+# The logger every module of this project logs under (``generator.*``). ``--strict`` counts
+# warnings here only: a third-party library's warning does not fail a build (mkdocs counts on
+# its own logger for the same reason).
+PROJECT_LOGGER = "generator"
+
+
 class CountingHandler(logging.Handler):
-    """Counts records at WARNING and above so ``--strict`` can fail the build after the fact."""
+    """Counts records at WARNING and above so ``--strict`` can fail the build after the fact.
+
+    Attach it to :data:`PROJECT_LOGGER`, never to the root logger.
+    """
 
     def __init__(self) -> None:
         super().__init__(level=logging.WARNING)

@@ -6,13 +6,16 @@ is wrong and returns ``None``, so a loader can keep going and report everything 
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from generator.errors import Problems
+from generator.limits import MAX_TEXT_CHARS, quote
 from generator.yamlsource import YamlDocument, join
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -32,7 +35,8 @@ class Reader:
     def mapping(self, path: str, value: Any) -> dict[str, Any] | None:
         if isinstance(value, dict):
             return value
-        self.problem(path or "<root>", f"expected a mapping, got {_type_name(value)}")
+        what = "a mapping of fields" if not path else "a mapping"
+        self.problem(path, f"expected {what}, got {_type_name(value)}")
         return None
 
     def sequence(self, path: str, value: Any) -> list[Any] | None:
@@ -59,8 +63,11 @@ class Reader:
                     self.doc.display, pos.line, pos.col, join(path, key), f"unknown field{suffix}"
                 )
 
-    def text(self, path: str, mapping: dict[str, Any], key: str) -> str | None:
-        """A non-empty string (missing optional fields give ``None`` silently)."""
+    def text(
+        self, path: str, mapping: dict[str, Any], key: str, *, limit: int = MAX_TEXT_CHARS
+    ) -> str | None:
+        """A non-empty string of at most ``limit`` characters (missing optional fields give
+        ``None`` silently)."""
         value = mapping.get(key)
         if value is None:
             return None
@@ -70,6 +77,12 @@ class Reader:
         if not value.strip():
             self.problem(join(path, key), "must not be empty")
             return None
+        if len(value) > limit:
+            self.problem(
+                join(path, key),
+                f"{len(value):,} characters; the limit for this field is {limit:,}",
+            )
+            return None
         return value.strip()
 
     def slug(self, path: str, mapping: dict[str, Any], key: str) -> str | None:
@@ -77,7 +90,8 @@ class Reader:
         if value is not None and not SLUG_RE.match(value):
             self.problem(
                 join(path, key),
-                f"'{value}' is not a valid slug (lower-case letters, digits and single hyphens)",
+                f"{quote(value)} is not a valid slug (lower-case letters, digits and single "
+                "hyphens)",
             )
             return None
         return value
@@ -85,7 +99,7 @@ class Reader:
     def url(self, path: str, mapping: dict[str, Any], key: str) -> str | None:
         value = self.text(path, mapping, key)
         if value is not None and not URL_RE.match(value):
-            self.problem(join(path, key), f"'{value}' is not an http(s) URL")
+            self.problem(join(path, key), f"{quote(value)} is not an http(s) URL")
             return None
         return value
 
@@ -104,19 +118,30 @@ class Reader:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.problem(join(path, key), f"expected a number, got {_type_name(value)}")
             return None
-        if value != value or value in (float("inf"), float("-inf")):
+        try:
+            number = float(value)
+        except OverflowError:  # the YAML reader refuses these first; kept for other sources
+            self.problem(join(path, key), "too large: numbers must be within a float's range")
+            return None
+        if not math.isfinite(number):
             self.problem(join(path, key), "must be a finite number")
             return None
-        if minimum is not None and value < minimum:
-            self.problem(join(path, key), f"must be at least {minimum:g}, got {value:g}")
+        if minimum is not None and number < minimum:
+            self.problem(join(path, key), f"must be at least {minimum:g}, got {number:g}")
             return None
-        if maximum is not None and value > maximum:
-            self.problem(join(path, key), f"must be at most {maximum:g}, got {value:g}")
+        if maximum is not None and number > maximum:
+            self.problem(join(path, key), f"must be at most {maximum:g}, got {number:g}")
             return None
-        return float(value)
+        return number
 
     def integer(
-        self, path: str, mapping: dict[str, Any], key: str, *, minimum: int | None = None
+        self,
+        path: str,
+        mapping: dict[str, Any],
+        key: str,
+        *,
+        minimum: int | None = None,
+        maximum: int | None = None,
     ) -> int | None:
         value = mapping.get(key)
         if value is None:
@@ -125,7 +150,10 @@ class Reader:
             self.problem(join(path, key), f"expected a whole number, got {_type_name(value)}")
             return None
         if minimum is not None and value < minimum:
-            self.problem(join(path, key), f"must be at least {minimum}, got {value}")
+            self.problem(join(path, key), f"must be at least {minimum}, got {quote(value)}")
+            return None
+        if maximum is not None and value > maximum:
+            self.problem(join(path, key), f"must be at most {maximum:,}, got {quote(value)}")
             return None
         return value
 
@@ -142,6 +170,11 @@ class Reader:
         for i, item in enumerate(items):
             if not isinstance(item, str) or not item.strip():
                 self.problem(join(join(path, key), i), "expected non-empty text")
+            elif len(item) > MAX_TEXT_CHARS:
+                self.problem(
+                    join(join(path, key), i),
+                    f"{len(item):,} characters; the limit is {MAX_TEXT_CHARS:,}",
+                )
             else:
                 result.append(item.strip())
         return result
@@ -156,6 +189,12 @@ def _type_name(value: Any) -> str:
         return "a number"
     if isinstance(value, str):
         return "text"
+    if isinstance(value, dt.datetime):
+        return "a date and time"
+    if isinstance(value, dt.date):
+        return "a date"
+    if isinstance(value, bytes):
+        return "binary data"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):

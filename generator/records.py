@@ -17,8 +17,10 @@ from generator.config import SiteConfig, format_number
 from generator.errors import Problems
 from generator.evidence import RecordRef, kinds
 from generator.fields import SLUG_RE, Reader
+from generator.limits import MAX_NAME_CHARS, quote
+from generator.names import isolate, name_key, normalise, problem_with
 from generator.parsecache import ParseCache
-from generator.yamlsource import YamlDocument, display_path, join, load_yaml
+from generator.yamlsource import YamlDocument, display_path, join, load_yaml, outside
 
 log = logging.getLogger(__name__)
 
@@ -69,9 +71,11 @@ class Capability:
 @dataclass
 class Artifact:
     slug: str
-    path: Path
-    display: str
-    name: str
+    # Where the record was read from; left out of ``repr`` (which page fingerprints hash), so
+    # the output does not depend on the working directory or how the content folder was named.
+    path: Path = field(repr=False)
+    display: str = field(repr=False)
+    name: str  # NFC; wrapped in FSI … PDI when it holds right-to-left text (generator.names)
     kind: str
     summary: str
     homepage: str | None
@@ -83,8 +87,9 @@ class Artifact:
     signals: dict[str, Signal]
     capabilities: list[Capability]
     compare_with: list[str]
-    # evidence kind name -> its spec (generator.evidence); read by the registered kinds
-    evidence: dict[str, Any] = field(default_factory=dict)
+    # evidence kind name -> its spec (generator.evidence); read by the registered kinds. Not in
+    # ``repr``: pages depend on evidence through its results, which have digests of their own.
+    evidence: dict[str, Any] = field(default_factory=dict, repr=False)
     doc: YamlDocument | None = field(default=None, repr=False, compare=False)
 
 
@@ -102,6 +107,7 @@ def load_records(
     paths = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
     if not paths:
         problems.add(display_path(folder), 1, 1, "", "no artifact records (*.yaml) found")
+    _warn_unexpected(content_dir, set(paths))
     records: list[Artifact] = []
     stems: dict[str, Path] = {}
     for path in sorted(paths):
@@ -115,11 +121,39 @@ def load_records(
             )
             continue
         stems[path.stem] = path
+        if path.is_symlink() and outside(path, content_dir):
+            problems.add(
+                display_path(path),
+                1,
+                1,
+                "",
+                "a symbolic link to a file outside the content folder; records must be inside it",
+            )
+            continue
         record = load_record(path, content_dir, config, problems, cache)
         if record is not None:
             records.append(record)
     _check_across(records, problems)
     return sorted(records, key=lambda a: a.slug)
+
+
+def _warn_unexpected(content_dir: Path, records: set[Path]) -> None:
+    """Warn about what the build would silently skip in ``artifacts/``: a sub-folder (its
+    records are not read) or a file that is not ``<slug>.yaml``/``.yml``. Hidden files
+    (editor swap files, ``.DS_Store``) are left alone."""
+    folder = content_dir / "artifacts"
+    unexpected: list[tuple[Path, str]] = []
+    if folder.is_dir():
+        for entry in sorted(folder.iterdir()):
+            if entry in records or entry.name.startswith("."):
+                continue
+            if entry.is_dir():
+                why = "a folder in artifacts/; records are files artifacts/<slug>.yaml"
+            else:
+                why = "not a record: records are files artifacts/<slug>.yaml"
+            unexpected.append((entry, why))
+    for entry, why in unexpected:
+        log.warning("%s: %s (it is ignored)", display_path(entry), why)
 
 
 def load_record(
@@ -151,12 +185,12 @@ def load_record(
     r.keys("", data, RECORD_FIELDS_REQUIRED, RECORD_FIELDS_OPTIONAL)
     kind = r.text("", data, "kind")
     if kind is not None and kind not in config.kinds:
-        r.problem("kind", f"'{kind}' is not a kind in site.yaml ({', '.join(config.kinds)})")
+        r.problem("kind", f"{quote(kind)} is not a kind in site.yaml ({', '.join(config.kinds)})")
     artifact = Artifact(
         slug=slug,
         path=path,
         display=display,
-        name=r.text("", data, "name") or slug,
+        name=_read_name(r, data) or slug,
         kind=kind or "",
         summary=r.text("", data, "summary") or "",
         homepage=r.url("", data, "homepage"),
@@ -181,6 +215,18 @@ def load_record(
             pos.col,
         )
     return artifact
+
+
+def _read_name(r: Reader, data: dict[str, Any]) -> str | None:
+    """The display name: one line, NFC, no bidi controls, isolated when right-to-left."""
+    name = r.text("", data, "name", limit=MAX_NAME_CHARS)
+    if name is None:
+        return None
+    why = problem_with(name)
+    if why is not None:
+        r.problem("name", why)
+        return None
+    return isolate(normalise(name))
 
 
 def _read_facts(r: Reader, raw: Any) -> list[Fact]:
@@ -279,7 +325,7 @@ def _read_as_of(r: Reader, path: str, raw: Any) -> str | None:
             return dt.date.fromisoformat(raw).isoformat()
         except ValueError:
             pass
-    r.problem(join(path, "as_of"), f"'{text}' is not a date written YYYY-MM-DD")
+    r.problem(join(path, "as_of"), f"{quote(text)} is not a date written YYYY-MM-DD")
     return None
 
 
@@ -330,11 +376,16 @@ def _check_across(records: list[Artifact], problems: Problems) -> None:
     by_slug = {a.slug: a for a in records}
     names: dict[str, Artifact] = {}
     for artifact in records:
-        key = artifact.name.casefold()
+        key = name_key(artifact.name)
         if key in names and artifact.doc is not None:
-            artifact.doc.problem(
-                problems, "name", f"duplicate name: also used by {names[key].display}"
-            )
+            first = names[key]
+            message = f"duplicate name: also used by {first.display}"
+            if first.name.casefold() != artifact.name.casefold():
+                message += (
+                    f" as {quote(first.name)} (names are compared ignoring case, invisible "
+                    "characters, white space runs and Unicode normalisation)"
+                )
+            artifact.doc.problem(problems, "name", message)
         names.setdefault(key, artifact)
         for i, other in enumerate(artifact.compare_with):
             if artifact.doc is None:
@@ -343,4 +394,4 @@ def _check_across(records: list[Artifact], problems: Problems) -> None:
             if other == artifact.slug:
                 artifact.doc.problem(problems, where, "an artifact cannot be compared with itself")
             elif other not in by_slug:
-                artifact.doc.problem(problems, where, f"no artifact with slug '{other}'")
+                artifact.doc.problem(problems, where, f"no artifact with slug {quote(other)}")

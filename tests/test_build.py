@@ -51,7 +51,7 @@ def test_every_page_is_written(built: Path) -> None:
 
 def test_comparison_page_has_every_seed_section(built: Path) -> None:
     html = (built / "compare/alpha-qa-vs-gamma-corpus/index.html").read_text()
-    assert "<h1>Alpha QA vs Gamma Corpus</h1>" in html
+    assert "<h1><bdi>Alpha QA</bdi> vs <bdi>Gamma Corpus</bdi></h1>" in html
     data = json.loads((built / "compare/alpha-qa-vs-gamma-corpus/index.json").read_text())
     assert data["summary"] in html
     assert data["summary"].startswith("Gamma Corpus ranks higher at ")
@@ -71,7 +71,8 @@ def test_comparison_page_has_every_seed_section(built: Path) -> None:
     for feature in features:
         assert f'<th scope="row">{feature}</th>' in html
     assert "3 decomposed" in html and "2 decomposed" in html
-    assert "Alpha QA Capabilities" in html and "Gamma Corpus Capabilities" in html
+    assert "<bdi>Alpha QA</bdi> Capabilities" in html
+    assert "<bdi>Gamma Corpus</bdi> Capabilities" in html
     assert "<summary>+1 more capability</summary>" in html  # 3 capabilities, 2 shown
     assert "<strong>Unique:</strong>" in html and "<strong>vs alternatives:</strong>" in html
     assert '<h2 id="verdict-h">Verdict</h2>' in html and data["verdict"] in html

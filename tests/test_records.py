@@ -187,6 +187,6 @@ def test_evidence_inputs_are_checked_with_the_records(make_site: MakeSite) -> No
     messages = problems_of(content)
     assert len(messages) >= 2
     assert messages[0].startswith("site/artifacts/d.yaml:") and (
-        "evidence.corpus.shards: shards/*.jsonl.zst: the glob matched no files" in messages[0]
+        "evidence.corpus.shards[0]: shards/*.jsonl.zst: the glob matched no files" in messages[0]
     )
     assert any(m.startswith("site/qa.yaml:2:") for m in messages)

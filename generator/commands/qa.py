@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
 from generator.errors import UserError
+from generator.limits import MAX_BATCH_SIZE, MAX_PASSAGE_CHARS, MAX_QUESTION_CHARS, MAX_THREADS
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,17 +41,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.add_argument(
         "--null-threshold",
-        type=float,
+        type=_finite,
         default=0.0,
         help="abstain when null score - best span score exceeds this (default 0)",
     )
-    parser.add_argument("--threads", type=int, default=None, help="ONNX Runtime intra-op threads")
+    parser.add_argument(
+        "--threads",
+        type=_whole(1, MAX_THREADS),
+        default=None,
+        metavar="N",
+        help="ONNX Runtime intra-op threads (default: ONNX Runtime's choice)",
+    )
     parser.add_argument(
         "--batch-size",
-        type=int,
+        type=_whole(1, MAX_BATCH_SIZE),
         default=1,
-        help="windows per ONNX Runtime call (default 1, as the build: with int8 models a "
-        "window's logits depend on the rest of its batch; see docs/qa.md)",
+        metavar="N",
+        help=f"windows per ONNX Runtime call, 1 to {MAX_BATCH_SIZE} (default 1, as the build: "
+        "with int8 models a window's logits depend on the rest of its batch; see docs/qa.md)",
     )
     parser.add_argument(
         "--work-dir",
@@ -56,6 +66,36 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=Path(".cache") / "qa-models",
         help="where an ONNX export of a PyTorch-only checkpoint is kept",
     )
+
+
+def _whole(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be from {low} to {high:,}, got {value}")
+        return value
+
+    return parse
+
+
+def _finite(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+    return value
+
+
+def _check_text(option: str, text: str, limit: int) -> None:
+    if len(text) > limit:
+        raise UserError(f"{option}: {len(text):,} characters; the limit is {limit:,}")
 
 
 def _rows(args: argparse.Namespace) -> tuple[list[dict[str, Any]], dict[str, Any] | None, Any]:
@@ -74,6 +114,9 @@ def _rows(args: argparse.Namespace) -> tuple[list[dict[str, Any]], dict[str, Any
         problems.raise_if_any()
     elif args.passage is None:
         raise UserError("--question needs --passage")
+    else:
+        _check_text("--question", args.question, MAX_QUESTION_CHARS)
+        _check_text("--passage", args.passage, MAX_PASSAGE_CHARS)
     model = resolve_model(args.model, Path.cwd(), args.work_dir)
     session = open_qa(model, settings, batch_size=args.batch_size, threads=args.threads)
     pipeline = session.pipeline()

@@ -6,10 +6,12 @@ Registered with :mod:`generator.evidence`; the corpus engine is imported only by
 
 from __future__ import annotations
 
+import dataclasses
+import stat
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -26,8 +28,13 @@ from generator.evidence import (
     register,
 )
 from generator.fields import Reader
+from generator.limits import quote
 from generator.options import BuildOptions
 from generator.urls import beside
+from generator.yamlsource import outside
+
+if TYPE_CHECKING:
+    from generator.corpus.shards import Shard
 
 
 class CorpusKind:
@@ -56,7 +63,11 @@ class CorpusKind:
     def check(
         self, spec: CorpusEvidenceSpec, content_dir: Path, problems: Problems, r: Reader
     ) -> CorpusEvidenceSpec:
-        from generator.corpus.errors import CorpusError, ShardNotFoundError
+        """Everything ``build`` will read, checked without computing: the published figures
+        parse, and each shard pattern matches shard files (a supported kind, not empty, that
+        start as their format says) inside the content folder unless the pattern is absolute.
+        Each problem is located at the pattern that causes it."""
+        from generator.corpus.errors import CorpusError
         from generator.corpus.published import load_published
         from generator.corpus.shards import expand_paths, load_shards
 
@@ -66,14 +77,34 @@ class CorpusKind:
                 figures = load_published(spec.published)
             except ContentErrors as exc:
                 problems.extend(exc.problems)
-        try:
-            shards = load_shards(expand_paths(spec.shards, content_dir), content_dir)
-        except ShardNotFoundError as exc:
-            r.problem("evidence.corpus.shards", str(exc))
+        matched: dict[Path, None] = {}
+        failed = False
+        for i, pattern in enumerate(spec.shards):
+            where = f"evidence.corpus.shards[{i}]"
+            if where not in r.doc.positions:  # one pattern written as text, not a list
+                where = "evidence.corpus.shards"
+            try:
+                paths = expand_paths([pattern], content_dir)
+                escaped = [] if Path(pattern).is_absolute() else _outside(paths, content_dir)
+                if escaped:
+                    r.problem(
+                        where,
+                        f"{quote(pattern)} matches {len(escaped)} file(s) outside the content "
+                        "folder (a symbolic link or '..'); a relative pattern must stay inside "
+                        "it (write an absolute path for shards kept elsewhere)",
+                    )
+                    failed = True
+                    continue
+                for shard in load_shards(paths, content_dir):
+                    _check_stream_start(shard)
+            except CorpusError as exc:  # nothing matched, or a match that is not a shard
+                r.problem(where, str(exc))
+                failed = True
+                continue
+            matched.update(dict.fromkeys(paths))
+        if failed:
             return spec
-        except CorpusError as exc:  # a matched file that is not a readable shard
-            r.problem("evidence.corpus.shards", str(exc))
-            return spec
+        shards = load_shards(sorted(matched), content_dir)
         return replace(spec, shard_files=tuple(shards), figures=figures)
 
     def input_files(self, spec: CorpusEvidenceSpec) -> list[Path]:
@@ -105,9 +136,44 @@ class CorpusKind:
             pages[slug] = PageEvidence(
                 sections,
                 {beside(page_urls[slug], "corpus.json"): data + b"\n"},
-                hash_key(repr(sections)),
+                # The record's path (as messages show it, relative to the working directory)
+                # is not on the page: left out, the fingerprint is the same from any folder.
+                hash_key(repr(_without_record(corpus))),
             )
         return KindPages(pages)
+
+
+def _outside(paths: list[Path], content_dir: Path) -> list[Path]:
+    return [path for path in paths if outside(path, content_dir)]
+
+
+_ZSTD_MAGIC = 0xFD2FB528
+_ZSTD_SKIPPABLE = 0x184D2A50  # the low four bits are free
+
+
+def _check_stream_start(shard: Shard) -> None:
+    """A compressed shard starts with its format's magic number; any shard can be opened."""
+    from generator.corpus.errors import ShardReadError
+
+    try:
+        if not stat.S_ISREG(shard.path.stat().st_mode):
+            raise ShardReadError(shard.display, "not a regular file")
+        with shard.path.open("rb") as handle:
+            head = handle.read(4)
+    except OSError as exc:
+        raise ShardReadError(shard.display, f"cannot read: {exc.strerror}") from None
+    magic = int.from_bytes(head.ljust(4, b"\0"), "little")
+    if shard.format == "zstd" and magic != _ZSTD_MAGIC and magic & ~0xF != _ZSTD_SKIPPABLE:
+        raise ShardReadError(shard.display, "not a zstandard stream (no zstd magic number)")
+    if shard.format == "gzip" and head[:2] != b"\x1f\x8b":
+        raise ShardReadError(shard.display, "not a gzip stream (no gzip magic number)")
+
+
+def _without_record(result: Any) -> Any:
+    is_result = dataclasses.is_dataclass(result) and not isinstance(result, type)
+    if is_result and any(f.name == "record" for f in dataclasses.fields(result)):
+        return dataclasses.replace(result, record="")
+    return result
 
 
 register(CorpusKind())

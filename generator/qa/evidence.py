@@ -117,7 +117,7 @@ class QAExampleResult:
 @dataclass(frozen=True)
 class QASetResult:
     title: str
-    source: str  # display path of the YAML file
+    source: str  # the YAML file, relative to the content folder
     examples: tuple[QAExampleResult, ...]
     totals: Totals
 
@@ -257,9 +257,7 @@ def _result(
         scored = score_set(example_set, [Answer(**a) for a in group])
         all_scored.extend(scored)
         rows = tuple(QAExampleResult.of(s) for s in scored)
-        set_results.append(
-            QASetResult(example_set.title, example_set.display, rows, totals(scored))
-        )
+        set_results.append(QASetResult(example_set.title, example_set.source, rows, totals(scored)))
     parameters = model.manifest.get("parameters")
     return QAEvidenceResult(
         slug=spec.slug,

@@ -17,18 +17,21 @@ Format (``content/qa/*.yaml``)::
         unanswerable: true
 
 Every problem is collected with its ``path:line:col`` and field path and reported at once.
+Passages are at most ``MAX_PASSAGE_CHARS`` characters and questions ``MAX_QUESTION_CHARS``
+(``generator/limits.py``): a passage's windows, and so the model's work, stay bounded.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from generator.errors import Problems
-from generator.yamlsource import YamlDocument, load_yaml
+from generator.limits import MAX_PASSAGE_CHARS, MAX_QUESTION_CHARS, MAX_TEXT_CHARS, quote
+from generator.yamlsource import YamlDocument, load_yaml, read_bounded
 
 TOP_KEYS = frozenset({"title", "description", "passages", "examples"})
 EXAMPLE_KEYS = frozenset(
@@ -56,19 +59,27 @@ class QAExample:
 
 @dataclass(frozen=True)
 class ExampleSet:
-    path: Path
-    display: str
+    path: Path = field(repr=False)
+    display: str = field(repr=False)  # the path as messages show it (working-directory relative)
     title: str
     examples: tuple[QAExample, ...]
     sha256: str  # of the file's bytes: part of the evidence cache key
-    document: YamlDocument
+    document: YamlDocument = field(repr=False)
+    # The file as pages and JSON show it: relative to the content folder, so the output is the
+    # same whatever the working directory.
+    source: str = ""
 
     def problem(self, problems: Problems, field: str, message: str) -> None:
         self.document.problem(problems, field, message)
 
 
 def _text(
-    doc: YamlDocument, problems: Problems, data: Mapping[str, Any], key: str, at: str
+    doc: YamlDocument,
+    problems: Problems,
+    data: Mapping[str, Any],
+    key: str,
+    at: str,
+    limit: int = MAX_TEXT_CHARS,
 ) -> str | None:
     value = data.get(key)
     if not isinstance(value, str):
@@ -76,6 +87,9 @@ def _text(
         return None
     if not value.strip():
         doc.problem(problems, at, "is empty")
+        return None
+    if len(value) > limit:
+        doc.problem(problems, at, f"{len(value):,} characters; the limit is {limit:,}")
         return None
     return value
 
@@ -104,7 +118,7 @@ def _passages(doc: YamlDocument, problems: Problems, raw: Any) -> dict[str, str]
         return {}
     found: dict[str, str] = {}
     for name in raw:
-        text = _text(doc, problems, raw, name, f"passages.{name}")
+        text = _text(doc, problems, raw, name, f"passages.{name}", MAX_PASSAGE_CHARS)
         if text is not None:
             found[name] = text
     return found
@@ -129,18 +143,18 @@ def _example(
         if ident in seen:
             doc.problem(problems, f"{at}.id", f"duplicate id (also examples[{seen[ident]}])")
         seen.setdefault(ident, index)
-    question = _text(doc, problems, raw, "question", f"{at}.question")
+    question = _text(doc, problems, raw, "question", f"{at}.question", MAX_QUESTION_CHARS)
     passage: str | None = None
     passage_field = f"{at}.passage"
     if ("passage" in raw) == ("passage_id" in raw):
         doc.problem(problems, at, "needs exactly one of passage (text) or passage_id (a name)")
     elif "passage" in raw:
-        passage = _text(doc, problems, raw, "passage", passage_field)
+        passage = _text(doc, problems, raw, "passage", passage_field, MAX_PASSAGE_CHARS)
     else:
         name = raw["passage_id"]
         if not isinstance(name, str) or name not in passages:
             known = ", ".join(sorted(passages)) or "none defined"
-            doc.problem(problems, f"{at}.passage_id", f"no passage named {name!r} ({known})")
+            doc.problem(problems, f"{at}.passage_id", f"no passage named {quote(name)} ({known})")
         else:
             passage, passage_field = passages[name], f"passages.{name}"
     answers: tuple[str, ...] = ()
@@ -159,7 +173,7 @@ def _example(
                 if not isinstance(answer, str) or not answer.strip():
                     doc.problem(problems, where, "must be non-empty text")
                 elif passage is not None and answer not in passage:
-                    doc.problem(problems, where, f"{answer!r} does not occur in the passage")
+                    doc.problem(problems, where, f"{quote(answer)} does not occur in the passage")
             answers = tuple(a for a in raw_answers if isinstance(a, str))
     if len(problems) > before or ident is None or question is None or passage is None:
         return None
@@ -167,9 +181,12 @@ def _example(
 
 
 def load_example_set(
-    path: Path, problems: Problems, display: str | None = None
+    path: Path, problems: Problems, display: str | None = None, source: str | None = None
 ) -> ExampleSet | None:
-    """Load and validate one example file; problems go to ``problems``, never raised."""
+    """Load and validate one example file; problems go to ``problems``, never raised.
+
+    ``source`` is how outputs name the file (default: its name).
+    """
     doc = load_yaml(path, problems, display)
     if doc is None:
         return None
@@ -182,6 +199,10 @@ def load_example_set(
     title = data.get("title", path.stem)
     if not isinstance(title, str):
         doc.problem(problems, "title", "must be text")
+    elif len(title) > MAX_TEXT_CHARS:
+        doc.problem(
+            problems, "title", f"{len(title):,} characters; the limit is {MAX_TEXT_CHARS:,}"
+        )
     passages = _passages(doc, problems, data.get("passages"))
     raw_examples = data.get("examples")
     if not isinstance(raw_examples, list) or not raw_examples:
@@ -193,6 +214,10 @@ def load_example_set(
     ]
     if len(problems) > before:
         return None
-    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    raw = read_bounded(path, doc.display, problems)  # read again only for its hash
+    if raw is None:
+        return None
+    sha = hashlib.sha256(raw).hexdigest()
     kept = tuple(e for e in examples if e is not None)
-    return ExampleSet(path, doc.display, str(title), kept, sha, doc)
+    name = source if source is not None else path.name
+    return ExampleSet(path, doc.display, str(title), kept, sha, doc, name)

@@ -67,8 +67,10 @@ def export_onnx(model: Any, path: Path, opset: int = OPSET) -> None:
         # The TorchScript exporter warns about traced Python conditions and Slice ops; they are
         # harmless for this graph and the logit check below catches any real divergence.
         warnings.simplefilter("ignore")
+        # eval() on the wrapper too: the exporter restores the wrapper's training flag after
+        # tracing, recursively, which would leave the inner model's dropout switched on.
         torch.onnx.export(
-            _Logits(model),
+            _Logits(model).eval(),
             (dummy, dummy, torch.zeros_like(dummy)),
             str(path),
             input_names=list(INPUTS),
@@ -99,33 +101,46 @@ def probe_windows(
     return windows
 
 
+# Probe windows per forward pass. PyTorch keeps every activation of a batch alive, so one
+# padded batch of all windows grew with the example file (188 questions: 6.7 GB); batches of
+# this size keep the check's memory flat whatever the number of probes.
+PROBE_BATCH = 8
+
+
 def _max_diff(a: tuple[Any, Any], b: tuple[Any, Any], mask: Any) -> float:
     real = mask.astype(bool)
     return float(max(np.abs(a[i] - b[i])[real].max() for i in range(2)))
 
 
 def compare_logits(
-    model: Any, fp32: Path, int8: Path, windows: Sequence[Window]
+    model: Any, fp32: Path, int8: Path, windows: Sequence[Window], batch_size: int = PROBE_BATCH
 ) -> dict[str, float]:
-    """Largest |logit| difference over real tokens: ONNX fp32 vs PyTorch, int8 vs fp32."""
+    """Largest |logit| difference over real tokens: ONNX fp32 vs PyTorch, int8 vs fp32.
+
+    The windows go through in batches of ``batch_size`` (bounded memory); the differences are
+    the largest over all batches.
+    """
     import torch
 
-    batch = EncodedBatch.pad(windows)
-    with torch.no_grad():
-        out = model(
-            input_ids=torch.from_numpy(batch.input_ids),
-            attention_mask=torch.from_numpy(batch.attention_mask),
-            token_type_ids=torch.from_numpy(batch.token_type_ids),
-        )
-    ref = (out.start_logits.numpy(), out.end_logits.numpy())
-    f = OnnxBackend(fp32, threads=1).run(batch)
-    q = OnnxBackend(int8, threads=1).run(batch)
-    return {
-        "onnx_fp32_vs_pytorch": _max_diff((f.start, f.end), ref, batch.attention_mask),
-        "onnx_int8_vs_onnx_fp32": _max_diff(
-            (q.start, q.end), (f.start, f.end), batch.attention_mask
-        ),
-    }
+    f_session = OnnxBackend(fp32, threads=1)
+    q_session = OnnxBackend(int8, threads=1)
+    fp32_vs_torch = int8_vs_fp32 = 0.0
+    for first in range(0, len(windows), batch_size):
+        batch = EncodedBatch.pad(windows[first : first + batch_size])
+        with torch.no_grad():
+            out = model(
+                input_ids=torch.from_numpy(batch.input_ids),
+                attention_mask=torch.from_numpy(batch.attention_mask),
+                token_type_ids=torch.from_numpy(batch.token_type_ids),
+            )
+        ref = (out.start_logits.numpy(), out.end_logits.numpy())
+        del out
+        f = f_session.run(batch)
+        q = q_session.run(batch)
+        mask = batch.attention_mask
+        fp32_vs_torch = max(fp32_vs_torch, _max_diff((f.start, f.end), ref, mask))
+        int8_vs_fp32 = max(int8_vs_fp32, _max_diff((q.start, q.end), (f.start, f.end), mask))
+    return {"onnx_fp32_vs_pytorch": fp32_vs_torch, "onnx_int8_vs_onnx_fp32": int8_vs_fp32}
 
 
 def _file_entry(path: Path) -> dict[str, Any]:
@@ -219,6 +234,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         manifest = export_checkpoint(args.model_dir, out, probes, source)
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # an output folder that cannot be written, a full disk
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 1
     print(json.dumps(manifest, indent=2, sort_keys=True))
     return 0

@@ -28,6 +28,7 @@ from generator.fields import Reader
 from generator.options import BuildOptions
 from generator.qa.spec import QAEvidenceSpec
 from generator.urls import beside
+from generator.yamlsource import content_name
 
 
 def _json(value: Any) -> bytes:
@@ -63,7 +64,10 @@ class QAKind:
     ) -> QAEvidenceSpec:
         from generator.qa.examples import load_example_set
 
-        sets = [load_example_set(path, problems) for path in spec.examples]
+        sets = [
+            load_example_set(path, problems, source=content_name(path, content_dir))
+            for path in spec.examples
+        ]
         return replace(spec, sets=tuple(s for s in sets if s is not None))
 
     def input_files(self, spec: QAEvidenceSpec) -> list[Path]:
