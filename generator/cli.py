@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("generator.commands.serve", "build, serve on 127.0.0.1 and rebuild on change"),
     "qa": ("generator.commands.qa", "answer questions with an extractive QA model"),
     "corpus-stats": ("generator.commands.corpus_stats", "statistics over Pile-format shards"),
+    "diff": ("generator.commands.diff", "report what the content changes against a base"),
 }
 
 
@@ -100,8 +101,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return command.run(args)
     except ContentErrors as exc:
-        style = getattr(args, "format", "text")
-        print(exc.format("github" if style == "github" else "text"), file=sys.stderr)
+        # GitHub reads workflow commands (annotations) from stdout only.
+        github = getattr(args, "format", "text") == "github"
+        print(exc.format("github" if github else "text"), file=sys.stdout if github else sys.stderr)
         print(f"error: {exc}; nothing was written", file=sys.stderr)
         return 1
     except UserError as exc:

@@ -45,10 +45,13 @@ def test_github_annotations(
     monkeypatch.chdir(tmp_path)
     content = make_site({"a": minimal("A").replace("kind: model", "kind: 5")})
     assert main(["check", "--content", str(content), "--format", "github"]) == 1
-    err = capsys.readouterr().err
-    assert (
-        "::error file=site/artifacts/a.yaml,line=2,col=7::kind: expected text, got a number" in err
-    )
+    captured = capsys.readouterr()
+    # The runner reads workflow commands from stdout only; the summary stays on stderr.
+    assert captured.out.splitlines() == [
+        "::error file=site/artifacts/a.yaml,line=2,col=7::kind: expected text, got a number"
+    ]
+    assert "::error" not in captured.err
+    assert captured.err.splitlines()[-1] == "error: 1 content problem; nothing was written"
 
 
 def test_build_is_the_default_command(

@@ -50,3 +50,16 @@ def _render_moved(ctx: SiteContext, output: Output) -> bytes:
 @renderer("redirects-file")
 def _render_redirects_file(ctx: SiteContext, output: Output) -> bytes:
     return output.key.encode("utf-8")  # the file's text, made when planned
+
+
+def plan_without_redirects(ctx: SiteContext) -> PagePlan:
+    """The plan of every other page kind: what redirects may point at, before they are read
+    (``build.py diff --write-redirects`` fixes redirects.yaml from it, ``check --base`` too)."""
+    from generator.pages.context import PLANNERS
+
+    plan = PagePlan(common=ctx.digests["code"])
+    for plan_outputs in PLANNERS:
+        if plan_outputs is not _plan_redirects:
+            plan_outputs(ctx, plan)
+    ctx.plan = plan
+    return plan
