@@ -9,7 +9,7 @@ NPM_STAMP := node_modules/.installed
 # resolve an unpinned torch from the index (that is a multi-GB CUDA build).
 PIP_FLAGS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels,)
 
-.PHONY: site test check lint format typecheck pytest jstest serve golden bench clean
+.PHONY: site test check lint format typecheck actionlint pytest jstest serve golden bench clean
 
 # The site needs only the base install; tests add the dev tools and the export extra
 # (torch==2.13.0, CPU wheel) for the ONNX export tests.
@@ -36,7 +36,7 @@ serve: $(BASE_STAMP) $(NPM_STAMP)
 
 test: $(STAMP) $(NPM_STAMP) check
 
-check: lint typecheck pytest jstest
+check: lint typecheck actionlint pytest jstest
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
@@ -48,6 +48,10 @@ format: $(STAMP)
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
+
+# The example workflow for content pull requests (the binary comes with the dev extra).
+actionlint: $(STAMP)
+	$(VENV)/bin/actionlint docs/ci/content-pr.yml
 
 pytest: $(STAMP)
 	$(VENV)/bin/pytest -q
