@@ -24,6 +24,7 @@ from generator.manifest import MANIFEST_NAME
 from generator.options import BuildOptions
 from generator.redirects import NOT_PAGES, REDIRECT_KINDS, page_url
 from generator.report import HeadPages, Snapshot, load_snapshot
+from generator.yamlsource import display_path
 
 if TYPE_CHECKING:
     from generator.site import Site
@@ -103,7 +104,13 @@ def build_snapshot(options: BuildOptions, label: str) -> Snapshot:
     from generator.build import build_site
 
     report = build_site(options, allow_broken_links=True)
-    return load_snapshot(options.out_dir, label, report.broken_links)
+    # Pages by their path in the site, not in this temporary folder.
+    prefix = display_path(options.out_dir.resolve()) + "/"
+    broken = [
+        replace(p, path=p.path[len(prefix) :]) if p.path.startswith(prefix) else p
+        for p in report.broken_links
+    ]
+    return load_snapshot(options.out_dir, label, broken)
 
 
 def planned_pages(
