@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import BuildOptions, build_site
+from generator.cli import main
 from generator.errors import ContentErrors, Problems
 from generator.pages.context import PLANNERS
 from generator.redirects import load_redirects, page_url, write_redirects
@@ -133,6 +134,17 @@ def test_every_problem_is_located(tmp_path: Path, basic_content: Path) -> None:
         f"redirects.yaml:18:21: redirects[15].to: '/scores.json' {help_text}",
         "redirects.yaml:19:5: redirects[16]: expected a mapping, got text",
     ]
+
+
+def test_check_validates_redirects_without_building(
+    basic_content: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _write(basic_content, "redirects:\n  - {from: /old/, to: /model/gone/}\n")
+    assert main(["check", "--content", str(basic_content)]) == 1
+    err = capsys.readouterr().err
+    assert "redirects.yaml:2:23: redirects[0].to: /model/gone/ is not a page of the site" in err
+    _write(basic_content, "redirects:\n  - {from: /old/, to: /model/}\n")
+    assert main(["check", "--content", str(basic_content)]) == 0
 
 
 @pytest.mark.parametrize(
