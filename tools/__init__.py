@@ -3,7 +3,10 @@
 Run each as ``python -m tools.<name>`` from the project root:
 
 - ``corpus_sample``: the synthetic Pile-format sample in ``content/corpus/pile-sample/``.
-- ``train_tiny``: train and export the bundled QA stand-in (needs the ``export`` extra).
+- ``train_qa``: fine-tune, export and evaluate the bundled QA model (needs the ``export`` extra).
+- ``qa_data``: its training data, questions made by rule from CIA World Factbook text.
+- ``train_tiny``: the previous stand-in, a tiny MobileBERT trained from scratch (kept to
+  reproduce it; ``--out`` a folder of your choice).
 - ``qa_synthetic``: the seeded synthetic QA task that ``train_tiny`` trains on.
 - ``qa_vectors``: the shared Python/JavaScript QA test vectors in ``tests/vectors/``.
 

@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 
 from generator.cache import file_sha256
-from generator.qa.resolve import ModelUnavailable, resolve_model
+from generator.qa.resolve import BUNDLED_DIR, ModelUnavailable, resolve_model
 
 ROOT = Path(__file__).resolve().parents[2]
-BUNDLED = ROOT / "generator" / "assets" / "tiny-mobilebert-squad2"
+BUNDLED = ROOT / BUNDLED_DIR
 
 
 def _tiny_checkpoint(target: Path) -> Path:
@@ -69,6 +69,57 @@ def test_export_writes_fp32_int8_and_a_truthful_manifest(tmp_path: Path) -> None
         None, {"input_ids": ids, "attention_mask": ids, "token_type_ids": np.zeros_like(ids)}
     )
     assert start.shape == end.shape == (3, 50)
+
+
+def _tiny_bert(target: Path) -> Path:
+    """A tiny random BERT with dropout on (as all-MiniLM-L6-v2's config has it)."""
+    pytest.importorskip("torch")
+    transformers = pytest.importorskip("transformers")
+    import torch
+
+    torch.manual_seed(0)
+    config = transformers.BertConfig(
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        hidden_dropout_prob=0.1,
+        attention_probs_dropout_prob=0.1,
+    )
+    transformers.BertForQuestionAnswering(config).save_pretrained(str(target))
+    shutil.copy(BUNDLED / "tokenizer.json", target / "tokenizer.json")
+    return target
+
+
+@pytest.mark.export
+@pytest.mark.slow
+def test_bert_with_dropout_exports_with_parity_and_batches_without_change(
+    tmp_path: Path,
+) -> None:
+    """The exporter restores the wrapper's training flag after tracing; without eval() the
+    PyTorch reference ran with dropout and the parity check read 0.35 on the bundled model."""
+    from generator.qa.backend import OnnxBackend
+    from generator.qa.export import export_checkpoint
+    from generator.qa.pipeline import QAPipeline
+    from generator.qa.windows import QATokenizer
+
+    model_dir = _tiny_bert(tmp_path / "bert")
+    manifest = export_checkpoint(model_dir, model_dir / "onnx", name="tiny-bert")
+    assert manifest["architecture"] == "BertForQuestionAnswering"
+    assert manifest["max_abs_logit_diff"]["onnx_fp32_vs_pytorch"] < 1e-4
+
+    # fp32: batching with dynamic padding changes nothing (int8 at batch 1:
+    # tests/qa/test_bundled_model.py)
+    tokenizer = QATokenizer.from_file(model_dir / "tokenizer.json")
+    fp32 = OnnxBackend(model_dir / "onnx" / "model.onnx", threads=1)
+    pairs = [
+        ("Who founded the company?", "The company was founded in 1901 by Mara Velt in Oslo."),
+        ("When did the bridge open?", "The old bridge opened in 1883. " * 60),
+        ("Where is it?", "It is in Bergen."),
+    ]
+    one = QAPipeline(tokenizer, fp32, batch_size=1).answer_many(pairs)
+    eight = QAPipeline(tokenizer, fp32, batch_size=8).answer_many(pairs)
+    assert [a.to_json() for a in one] == [a.to_json() for a in eight]
 
 
 @pytest.mark.export
