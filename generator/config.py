@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from generator.errors import Problems
-from generator.fields import SLUG_RE, Reader
+from generator.errors import Problems, UserError
+from generator.fields import SLUG_RE, URL_RE, Reader
+from generator.limits import quote
 from generator.yamlsource import display_path, join, load_yaml, outside
 
 log = logging.getLogger(__name__)
@@ -145,8 +146,12 @@ class SiteConfig:
         return urlsplit(self.base_url).path or "/"
 
     def with_base_url(self, base_url: str) -> SiteConfig:
+        """This configuration served from ``base_url`` (``--base-url``; checked like
+        ``site.yaml``'s ``base_url``)."""
         from dataclasses import replace
 
+        if not URL_RE.match(base_url.strip()):
+            raise UserError(f"--base-url: {quote(base_url)} is not an absolute http(s) URL")
         return replace(self, base_url=normalise_base_url(base_url))
 
 

@@ -234,6 +234,11 @@ def parse_yaml(text: str, path: Path, display: str, problems: Problems) -> YamlD
         reason = exc.problem or exc.context or "invalid YAML"
         problems.add(display, line, col, "", f"YAML syntax error: {reason}")
         return None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, …)
+        line, col = _line_col(text, exc.position)
+        what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "a character"
+        problems.add(display, line, col, "", f"YAML syntax error: {what} is not allowed in YAML")
+        return None
     except yaml.YAMLError as exc:
         problems.add(display, 1, 1, "", f"YAML error: {exc}")
         return None
@@ -251,6 +256,12 @@ def parse_yaml(text: str, path: Path, display: str, problems: Problems) -> YamlD
         problems.add(display, line, col, "", f"YAML error: {getattr(exc, 'problem', exc)}")
         return None
     return None if builder.invalid else doc
+
+
+def _line_col(text: str, position: int) -> tuple[int, int]:
+    """1-based line and column of the character at ``position``."""
+    line_start = text.rfind("\n", 0, position) + 1
+    return text.count("\n", 0, position) + 1, position - line_start + 1
 
 
 def read_bounded(path: Path, display: str, problems: Problems) -> bytes | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from generator.options import PROJECT_ROOT, BuildOptions
@@ -59,7 +60,9 @@ def add_site_arguments(parser: argparse.ArgumentParser, *, output: bool = True) 
 
 def options_from_args(args: argparse.Namespace) -> BuildOptions:
     return BuildOptions(
-        content_dir=args.content,
+        # Absolute (not resolved: a symbolic link keeps its name in messages), so the
+        # manifest names the same files whatever the working directory.
+        content_dir=Path(os.path.abspath(args.content)),
         out_dir=args.out,
         base_url=args.base_url,
         strict=args.strict,

@@ -110,18 +110,17 @@ def _unknown(
             )
 
 
-def _passages(doc: YamlDocument, problems: Problems, raw: Any) -> dict[str, str]:
+def _passages(doc: YamlDocument, problems: Problems, raw: Any) -> dict[str, str | None]:
+    """Passages by name; a passage already reported as wrong is there as ``None`` (the
+    examples that use it are not reported again)."""
     if raw is None:
         return {}
     if not isinstance(raw, dict):
         doc.problem(problems, "passages", "must be a mapping of name to passage text")
         return {}
-    found: dict[str, str] = {}
-    for name in raw:
-        text = _text(doc, problems, raw, name, f"passages.{name}", MAX_PASSAGE_CHARS)
-        if text is not None:
-            found[name] = text
-    return found
+    return {
+        name: _text(doc, problems, raw, name, f"passages.{name}", MAX_PASSAGE_CHARS) for name in raw
+    }
 
 
 def _example(
@@ -129,7 +128,7 @@ def _example(
     problems: Problems,
     raw: Any,
     index: int,
-    passages: dict[str, str],
+    passages: dict[str, str | None],
     seen: dict[str, int],
 ) -> QAExample | None:
     at = f"examples[{index}]"
@@ -155,6 +154,8 @@ def _example(
         if not isinstance(name, str) or name not in passages:
             known = ", ".join(sorted(passages)) or "none defined"
             doc.problem(problems, f"{at}.passage_id", f"no passage named {quote(name)} ({known})")
+        elif passages[name] is None:
+            return None  # the passage itself is reported
         else:
             passage, passage_field = passages[name], f"passages.{name}"
     answers: tuple[str, ...] = ()

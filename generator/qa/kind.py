@@ -25,7 +25,7 @@ from generator.evidence import (
     register,
 )
 from generator.fields import Reader
-from generator.options import BuildOptions
+from generator.options import PROJECT_ROOT, BuildOptions
 from generator.qa.spec import QAEvidenceSpec
 from generator.urls import beside
 from generator.yamlsource import content_name
@@ -76,7 +76,9 @@ class QAKind:
         local = Path(spec.model).expanduser()
         if local.is_absolute():
             return [local]
-        if local.exists() or "/" not in spec.model:  # relative folders live in content/
+        # A relative folder is taken from the project (as resolve_model does), never from the
+        # working directory: the same build from another folder reads the same files.
+        if (PROJECT_ROOT / local).exists() or "/" not in spec.model:
             return []
         import os
 
