@@ -1,9 +1,9 @@
 """``build.py check``: validate everything, write nothing. Fast: no evidence is computed.
 
 With entries in ``content/redirects.yaml``, the page plan is made too (without evidence, which
-adds files but never pages) so every redirect's target is checked. ``--base REF`` also fails, naming each
-URL, when a page published by the base (a git ref, a content folder or a built site) is gone
-from this content without a redirect.
+adds files but never pages) so every redirect's target is checked. ``--base REF`` also fails,
+naming each URL, when a page published by the base (a git ref, a content folder or a built
+site) is gone from this content without a redirect.
 """
 
 from __future__ import annotations
