@@ -24,6 +24,11 @@ MAX_KEY_CHARS = 100
 MAX_TEXT_CHARS = 10_000
 # An artifact's name (one line).
 MAX_NAME_CHARS = 200
+# Capabilities and facts of one record: each is shown on its pages, and every capability is
+# matched against every other artifact's (a record of thousands would make the match graph
+# and the pages grow with the product of two such records).
+MAX_CAPABILITIES = 100
+MAX_FACTS = 100
 # A QA passage and question (content example sets and ``build.py qa``).
 MAX_PASSAGE_CHARS = 20_000
 MAX_QUESTION_CHARS = 1_000

@@ -17,7 +17,7 @@ from generator.config import SiteConfig, format_number
 from generator.errors import Problems
 from generator.evidence import RecordRef, kinds
 from generator.fields import SLUG_RE, Reader
-from generator.limits import MAX_NAME_CHARS, quote
+from generator.limits import MAX_CAPABILITIES, MAX_FACTS, MAX_NAME_CHARS, quote
 from generator.names import isolate, name_key, normalise, problem_with
 from generator.parsecache import ParseCache
 from generator.yamlsource import YamlDocument, display_path, join, load_yaml, outside
@@ -233,6 +233,9 @@ def _read_facts(r: Reader, raw: Any) -> list[Fact]:
     if raw is None:
         return []
     items = r.sequence("facts", raw) or []
+    if len(items) > MAX_FACTS:
+        r.problem("facts", f"{len(items):,} facts; a record has at most {MAX_FACTS}")
+        return []
     facts: list[Fact] = []
     for i, item in enumerate(items):
         path = join("facts", i)
@@ -333,6 +336,12 @@ def _read_capabilities(r: Reader, raw: Any) -> list[Capability]:
     if raw is None:
         return []
     items = r.sequence("capabilities", raw) or []
+    if len(items) > MAX_CAPABILITIES:
+        r.problem(
+            "capabilities",
+            f"{len(items):,} capabilities; a record has at most {MAX_CAPABILITIES}",
+        )
+        return []
     result: list[Capability] = []
     seen: set[str] = set()
     for i, item in enumerate(items):

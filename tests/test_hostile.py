@@ -294,6 +294,18 @@ CASES: list[Case] = [
         f"{ALPHA}:5:1: a key of 200 characters; keys are at most 100",
     ),
     Case(
+        "capabilities-101",
+        write(
+            "content/artifacts/many.yaml",
+            "name: Many\nkind: model\nsummary: S.\ncapabilities:\n"
+            + "".join(
+                f"  - {{id: c{i}, title: T, description: D, unique: U, vs_alternatives: V}}\n"
+                for i in range(101)
+            ),
+        ),
+        "content/artifacts/many.yaml:5:3: capabilities: 101 capabilities; a record has at most 100",
+    ),
+    Case(
         "qa-passage-200-kb",
         both(
             append_to(BETA, QA_EVIDENCE),
@@ -654,6 +666,7 @@ def test_the_table_covers_every_limit() -> None:
         "description-20k-characters",
         "name-300-characters",
         "key-200-characters",
+        "capabilities-101",
         "qa-passage-200-kb",
         "qa-passage-100-kb-on-the-command-line",
     } <= ids
