@@ -170,6 +170,18 @@ def _no_stray_parenthesis(out: Path) -> None:
     assert "</a>)" not in page
 
 
+def _kept(rel: str) -> Callable[[Path], None]:
+    """The file at ``rel`` in the row's folder is still there, unchanged."""
+
+    def check(out: Path) -> None:
+        path = out.parent / rel
+        assert path.is_file(), f"{rel} was removed"
+        if path.suffix == ".txt":
+            assert path.read_text(encoding="utf-8") == "keep me\n"
+
+    return check
+
+
 def _sub_folder_record_not_published(out: Path) -> None:
     assert not (out / "model" / "x").exists()
 
@@ -536,6 +548,36 @@ CASES: list[Case] = [
         lambda root: None,
         "error: --passage: 100,000 characters; the limit is 20,000",
         argv=("qa", "--model", "x", "--question", "q", "--passage", "y" * 100_000),
+    ),
+    Case(
+        "serve-port-out-of-range",
+        lambda root: None,
+        "build.py serve: error: argument --port: must be from 1 to 65,535, got 99999",
+        code=2,
+        argv=("serve", "--content", "content", "--port", "99999"),
+    ),
+    Case(
+        "out-is-a-file",
+        write("notes.txt", "keep me\n"),
+        "error: --out 'notes.txt' is a file; the build would replace it with the site",
+        argv=("build", "--content", "content", "--out", "notes.txt", "--cache-dir", "cache"),
+        built=_kept("notes.txt"),
+    ),
+    Case(
+        "out-holds-other-files",
+        write("mine/notes.txt", "keep me\n"),
+        "error: --out 'mine' holds files no earlier build wrote (it has no "
+        ".unfragile-manifest.json); the build replaces its output folder whole, so choose an "
+        "empty or new folder",
+        argv=("build", "--content", "content", "--out", "mine", "--cache-dir", "cache"),
+        built=_kept("mine/notes.txt"),
+    ),
+    Case(
+        "out-holds-the-content",
+        lambda root: None,
+        "error: --out '.' holds the content folder; the build would replace it",
+        argv=("build", "--content", "content", "--out", ".", "--cache-dir", "cache"),
+        built=_kept("content/site.yaml"),
     ),
     Case(
         "base-url-not-a-url",

@@ -13,10 +13,10 @@ import argparse
 import json
 import math
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from generator.commands.common import whole_number
 from generator.errors import UserError
 from generator.limits import MAX_BATCH_SIZE, MAX_PASSAGE_CHARS, MAX_QUESTION_CHARS, MAX_THREADS
 
@@ -47,14 +47,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--threads",
-        type=_whole(1, MAX_THREADS),
+        type=whole_number(1, MAX_THREADS),
         default=None,
         metavar="N",
         help="ONNX Runtime intra-op threads (default: ONNX Runtime's choice)",
     )
     parser.add_argument(
         "--batch-size",
-        type=_whole(1, MAX_BATCH_SIZE),
+        type=whole_number(1, MAX_BATCH_SIZE),
         default=1,
         metavar="N",
         help=f"windows per ONNX Runtime call, 1 to {MAX_BATCH_SIZE} (default 1, as the build: "
@@ -66,21 +66,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=Path(".cache") / "qa-models",
         help="where an ONNX export of a PyTorch-only checkpoint is kept",
     )
-
-
-def _whole(low: int, high: int) -> Callable[[str], int]:
-    """An argparse type: a whole number from ``low`` to ``high``."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"must be from {low} to {high:,}, got {value}")
-        return value
-
-    return parse
 
 
 def _finite(text: str) -> float:

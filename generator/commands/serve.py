@@ -19,7 +19,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from generator.commands.common import add_site_arguments, options_from_args
+from generator.commands.common import add_site_arguments, options_from_args, whole_number
 from generator.errors import ContentErrors, UserError
 
 log = logging.getLogger(__name__)
@@ -112,7 +112,12 @@ class DevHandler(SimpleHTTPRequestHandler):
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_site_arguments(parser)
-    parser.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
+    parser.add_argument(
+        "--port",
+        type=whole_number(1, 65535),
+        default=8000,
+        help="port on 127.0.0.1 (default 8000)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
