@@ -202,6 +202,9 @@ class _Builder:
         return value
 
 
+# Files up to this size get the pure-Python parser's clearer syntax messages.
+FRIENDLY_PARSE_CHARS = 256 << 10
+
 _TOO_BIG = "{} is too large: numbers must be within a float's range (about ±1.8e308)"
 
 
@@ -211,8 +214,8 @@ def _compose(text: str) -> yaml.Node | None:
     try:
         node: yaml.Node | None = yaml.compose(text, Loader=COMPOSER)
     except yaml.YAMLError:
-        if COMPOSER is yaml.SafeLoader:
-            raise
+        if COMPOSER is yaml.SafeLoader or len(text) > FRIENDLY_PARSE_CHARS:
+            raise  # the pure parser would take seconds on a large file: libyaml's message
         try:
             node = yaml.compose(text, Loader=yaml.SafeLoader)  # raises the friendlier error
         except RecursionError:  # nested too deep for the pure parser: libyaml's message
