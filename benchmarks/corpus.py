@@ -27,6 +27,7 @@ import json
 import logging
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -201,10 +202,11 @@ def decompress_only(path: Path) -> dict[str, Any]:
     from generator.corpus.shards import load_shards, plan_parts
     from generator.corpus.streams import region_blocks
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     (part,) = plan_parts(load_shards([path]), part_bytes=path.stat().st_size)
     lines = sum(block.count(b"\n") for block in region_blocks(part))
-    return {"documents": lines, "seconds": time.perf_counter() - start}
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return {"documents": lines, "seconds": seconds, "cpu": cpu}
 
 
 def startup() -> dict[str, Any]:
@@ -245,9 +247,11 @@ def project(
             stats = compute_corpus_stats([str(path)], scheduler=cluster.scheduler_address)
             seconds = time.perf_counter() - start
     else:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         stats = compute_corpus_stats([str(path)], workers=workers, processes=processes)
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+        if not processes:  # every thread's CPU time is this process's
+            return {"documents": stats.total.documents, "seconds": seconds, "cpu": cpu}
     return {"documents": stats.total.documents, "seconds": seconds}
 
 
@@ -281,10 +285,12 @@ class Measured:
     peak_rss: int  # all the run's processes together
     peak_process: int  # the largest single process
     detail: dict[str, Any]
+    cpu: float | None = None  # CPU seconds of the timed work (all its threads), where known
 
 
 def measure(label: str, command: list[str], inner_time: bool) -> Measured:
     peak = peak_process = 0
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, cwd=ROOT)
     done = threading.Event()
@@ -304,9 +310,15 @@ def measure(label: str, command: list[str], inner_time: bool) -> Measured:
     poller.join()
     if process.returncode != 0:
         raise SystemExit(f"{label} failed with exit status {process.returncode}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     detail = json.loads(out) if inner_time else {"output": out.decode().strip()}
     seconds = float(detail.get("seconds", wall)) if inner_time else wall
-    return Measured(label, seconds, peak, peak_process, detail)
+    cpu: float | None
+    if inner_time:
+        cpu = None if detail.get("cpu") is None else float(detail["cpu"])
+    else:  # the whole command: bash, zstd and wc
+        cpu = sum(getattr(after, f) - getattr(before, f) for f in ("ru_utime", "ru_stime"))
+    return Measured(label, seconds, peak, peak_process, detail, cpu)
 
 
 @dataclass
@@ -323,14 +335,17 @@ class BenchFile:
 def table(bench: BenchFile, results: list[Measured]) -> str:
     floor, base = results[0], results[1]
     rows = [
-        "| Variant | Time (s) | MB/s | × floor | × baseline | Peak RSS (MB) |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| Variant | Time (s) | MB/s | × floor | × baseline | CPU (s) | × floor, CPU "
+        "| Peak RSS (MB) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         rate = bench.size / r.seconds / 1e6
+        cpu = "—" if r.cpu is None else f"{r.cpu:.2f}"
+        by_cpu = "—" if r.cpu is None or floor.cpu is None else f"{floor.cpu / r.cpu:.2f}"
         rows.append(
             f"| {r.label} | {r.seconds:.2f} | {rate:,.0f} | {floor.seconds / r.seconds:.2f} "
-            f"| {base.seconds / r.seconds:.2f} | {r.peak_rss / 1e6:,.0f} |"
+            f"| {base.seconds / r.seconds:.2f} | {cpu} | {by_cpu} | {r.peak_rss / 1e6:,.0f} |"
         )
     compressed = bench.path.stat().st_size
     return "\n".join(
@@ -515,9 +530,10 @@ def main() -> int:
     parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.inner == "baseline":
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = baseline(args.file)
-        print(json.dumps({**result, "seconds": time.perf_counter() - start}))
+        elapsed = {"seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu}
+        print(json.dumps({**result, **elapsed}))
         return 0
     if args.inner == "project":
         print(json.dumps(project(args.file, args.workers, args.dask, args.processes, args.warm)))
@@ -546,6 +562,8 @@ def main() -> int:
                     kept = best.setdefault((bench.key, key), run)
                     kept.peak_rss = max(kept.peak_rss, run.peak_rss)
                     kept.peak_process = max(kept.peak_process, run.peak_process)
+                    if run.cpu is not None and kept.cpu is not None:
+                        kept.cpu = min(kept.cpu, run.cpu)
                     if run.seconds < kept.seconds:
                         kept.seconds, kept.detail = run.seconds, run.detail
         starts = [measure("start", [*me, "--inner", "startup"], True).detail for _ in range(3)]
