@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import time
 from collections.abc import Iterable
@@ -19,7 +20,17 @@ from generator.errors import (
     StrictFailure,
 )
 from generator.evidence import Evidence, EvidenceEnv, kinds
-from generator.manifest import MANIFEST_NAME, MANIFEST_VERSION, Entry, Manifest, read_manifest
+from generator.manifest import (
+    MANIFEST_NAME,
+    MANIFEST_VERSION,
+    BuildState,
+    Entry,
+    Manifest,
+    read_manifest,
+    read_state,
+    state_path,
+    write_state,
+)
 from generator.options import PROJECT_ROOT, BuildOptions
 from generator.site import Site, load_site
 
@@ -76,13 +87,15 @@ def build_site(
     out_dir = options.out_dir.resolve()
     previous = read_manifest(out_dir) if options.incremental else None
     stamp = _stamp(options)
-    if previous is not None and _unchanged(previous, stamp):
+    state_file = state_path(options.cache_dir, out_dir)
+    state = read_state(state_file) if previous is not None else None
+    if previous is not None and state is not None and _unchanged(previous, state, stamp):
         clock("check")
-        for message in previous.warnings:  # the same input gives the same warnings
+        for message in state.warnings:  # the same input gives the same warnings
             log.warning("%s", message)
-        if options.strict and previous.warnings:
+        if options.strict and state.warnings:
             raise StrictFailure(
-                f"{len(previous.warnings)} warning(s) with --strict; nothing was written"
+                f"{len(state.warnings)} warning(s) with --strict; nothing was written"
             )
         log.info("nothing changed since the last build of %s", out_dir)
         return BuildReport(
@@ -140,22 +153,25 @@ def build_site(
         if options.strict and warnings:
             raise StrictFailure(f"{warnings} warning(s) with --strict; nothing was written")
         manifest = Manifest(
-            entries={
-                o.path: Entry(o.fingerprint, *writer.files[o.path], o.kind, o.url) for o in plan
-            },
-            stamp=stamp,
-            sources=_sources(options, _evidence_files(site), ctx.site_files.values()),
-            warnings=counter.messages[warnings_before:],
+            {o.path: Entry(o.fingerprint, *writer.files[o.path], o.kind, o.url) for o in plan}
         )
+        manifest_bytes = manifest.to_bytes()
         deleted = 0 if previous is None else len(set(previous.entries) - set(manifest.entries))
-        if previous is not None and not written and not deleted:
-            # Every output is what the current site already holds: leave it as it is and
-            # only refresh the manifest's record of the sources.
+        if previous is not None and not written and not deleted and previous == manifest:
+            # Every output is what the current site already holds: leave it as it is.
             writer.abort(background=True)
-            _replace_manifest(out_dir, manifest)
         else:
-            writer.write_bytes(MANIFEST_NAME, manifest.to_bytes(), "manifest")
+            writer.write_bytes(MANIFEST_NAME, manifest_bytes, "manifest")
             writer.commit()
+        write_state(
+            state_file,
+            BuildState(
+                stamp=stamp,
+                manifest_sha256=hashlib.sha256(manifest_bytes).hexdigest(),
+                sources=_sources(options, _evidence_files(site), ctx.site_files.values()),
+                warnings=counter.messages[warnings_before:],
+            ),
+        )
         clock("write")
     except BaseException:
         writer.abort()
@@ -283,11 +299,14 @@ def _sources(options: BuildOptions, *extra: Iterable[Path]) -> dict[str, tuple[i
     return found
 
 
-def _unchanged(previous: Manifest, stamp: str) -> bool:
-    """True when the previous build read exactly the files that are there now, unchanged."""
-    if previous.stamp != stamp or not previous.sources:
+def _unchanged(previous: Manifest, state: BuildState, stamp: str) -> bool:
+    """True when the site in the output folder is the one the last build wrote, and that build
+    read exactly the files that are there now, unchanged."""
+    if state.stamp != stamp or not state.sources:
         return False
-    for name, (size, mtime) in previous.sources.items():
+    if hashlib.sha256(previous.to_bytes()).hexdigest() != state.manifest_sha256:
+        return False  # another build (other options, another cache) wrote the site since
+    for name, (size, mtime) in state.sources.items():
         path = Path(name)
         try:
             info = path.stat()
@@ -300,25 +319,6 @@ def _unchanged(previous: Manifest, stamp: str) -> bool:
         if info.st_mtime_ns != mtime or (path.is_file() and info.st_size != size):
             return False
     return True
-
-
-def _replace_manifest(out_dir: Path, manifest: Manifest) -> None:
-    import os
-    import tempfile
-
-    data = manifest.to_bytes()
-    target = out_dir / MANIFEST_NAME
-    if target.exists() and target.read_bytes() == data:
-        return
-    fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".manifest-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _attach_counter() -> CountingHandler:

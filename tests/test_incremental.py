@@ -134,7 +134,12 @@ def test_description_edit_renders_only_pages_that_show_it(tmp_path: Path) -> Non
     assert "model/synthetic-000/index.html" not in changed
     assert report.rendered == len(changed) > 0
     assert report.carried == report.planned - report.rendered
-    assert all("synthetic-005" in k for k in changed), sorted(changed)
+    pages = {k for k in changed if not k.startswith("pagefind/")}
+    assert all("synthetic-005" in k for k in pages), sorted(pages)
+    # The search index holds the description too: Pagefind rewrites this artifact's fragment
+    # and the chunks that list words; every other artifact's fragment is carried over.
+    fragments = [k for k in changed if k.startswith("pagefind/fragment/")]
+    assert len(fragments) == 1, sorted(changed)
 
 
 def test_removed_record_removes_its_outputs(tmp_path: Path) -> None:
@@ -284,3 +289,26 @@ def test_incremental_rebuild_equals_full_build(
         assert full.carried == 0
         assert site_digest(out) == site_digest(fresh), (edits, step)
         assert incremental.planned == full.planned
+
+
+def test_a_site_written_by_another_build_is_not_taken_as_current(tmp_path: Path) -> None:
+    content = _catalog(tmp_path, 4)
+    out = tmp_path / "out"
+    first = _options(content, out, base_url="https://one.example/", cache_dir=tmp_path / "c1")
+    other = _options(content, out, base_url="https://two.example/", cache_dir=tmp_path / "c2")
+    build_site(first)
+    build_site(other)  # its own cache: it knows nothing of the first build
+    again = build_site(first)
+    assert not again.up_to_date and again.rendered > 0
+    assert "https://one.example/" in (out / "index.html").read_text()
+
+
+def test_manifest_is_the_same_from_any_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = _catalog(tmp_path, 4)
+    (tmp_path / "elsewhere").mkdir()
+    build_site(_options(content, tmp_path / "a"))
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    build_site(_options(content, tmp_path / "b"))
+    assert tree_digest(tmp_path / "a") == tree_digest(tmp_path / "b")
