@@ -85,11 +85,10 @@ def build_site(
     counter = counter or _attach_counter()
     warnings_before = counter.count
     out_dir = options.out_dir.resolve()
-    previous = read_manifest(out_dir) if options.incremental else None
     stamp = _stamp(options)
     state_file = state_path(options.cache_dir, out_dir)
-    state = read_state(state_file) if previous is not None else None
-    if previous is not None and state is not None and _unchanged(previous, state, stamp):
+    state = read_state(state_file) if options.incremental else None
+    if state is not None and _unchanged(out_dir, state, stamp):
         clock("check")
         for message in state.warnings:  # the same input gives the same warnings
             log.warning("%s", message)
@@ -99,13 +98,14 @@ def build_site(
             )
         log.info("nothing changed since the last build of %s", out_dir)
         return BuildReport(
-            files=len(previous.entries),
+            files=state.files,
             seconds=time.perf_counter() - started,
-            planned=len(previous.entries),
-            carried=len(previous.entries),
+            planned=state.files,
+            carried=state.files,
             up_to_date=True,
             stages=stages,
         )
+    previous = read_manifest(out_dir) if options.incremental else None
 
     site = load_site(options.content_dir, options.base_url, options.cache_dir)
     clock("load")
@@ -168,6 +168,7 @@ def build_site(
             BuildState(
                 stamp=stamp,
                 manifest_sha256=hashlib.sha256(manifest_bytes).hexdigest(),
+                files=len(plan),
                 sources=_sources(options, _evidence_files(site), ctx.site_files.values()),
                 warnings=counter.messages[warnings_before:],
             ),
@@ -299,12 +300,16 @@ def _sources(options: BuildOptions, *extra: Iterable[Path]) -> dict[str, tuple[i
     return found
 
 
-def _unchanged(previous: Manifest, state: BuildState, stamp: str) -> bool:
+def _unchanged(out_dir: Path, state: BuildState, stamp: str) -> bool:
     """True when the site in the output folder is the one the last build wrote, and that build
     read exactly the files that are there now, unchanged."""
     if state.stamp != stamp or not state.sources:
         return False
-    if hashlib.sha256(previous.to_bytes()).hexdigest() != state.manifest_sha256:
+    try:
+        manifest = (out_dir / MANIFEST_NAME).read_bytes()
+    except OSError:
+        return False
+    if hashlib.sha256(manifest).hexdigest() != state.manifest_sha256:
         return False  # another build (other options, another cache) wrote the site since
     for name, (size, mtime) in state.sources.items():
         path = Path(name)

@@ -99,6 +99,7 @@ class BuildState:
 
     stamp: str  # a key over the options and code that shape the output
     manifest_sha256: str  # of the manifest that build wrote: the site is still that one
+    files: int  # outputs of that site
     sources: dict[str, tuple[int, int]]  # file -> (size, mtime_ns); (-1, -1) for missing
     warnings: list[str]  # replayed when nothing changed, so --strict still sees them
 
@@ -107,6 +108,7 @@ class BuildState:
             "version": MANIFEST_VERSION,
             "stamp": self.stamp,
             "manifest_sha256": self.manifest_sha256,
+            "files": self.files,
             "sources": {k: list(v) for k, v in sorted(self.sources.items())},
             "warnings": self.warnings,
         }
@@ -125,6 +127,7 @@ def read_state(path: Path) -> BuildState | None:
         return BuildState(
             str(data["stamp"]),
             str(data["manifest_sha256"]),
+            int(data["files"]),
             {str(k): (int(v[0]), int(v[1])) for k, v in data["sources"].items()},
             [str(w) for w in data["warnings"]],
         )
