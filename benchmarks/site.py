@@ -209,6 +209,16 @@ def _pss_kb(pid: int) -> int:
         return 0  # the process has ended
 
 
+def _hwm_kb(pid: int) -> int:
+    """Peak resident size of one process since its exec (``ru_maxrss`` would also count the
+    parent's size at fork time: this runner holds a whole catalog)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as f:
+            return next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return 0
+
+
 def _tree_kb(pid: int) -> int:
     total, stack = 0, [pid]
     while stack:
@@ -226,6 +236,7 @@ def _tree_kb(pid: int) -> int:
 def run_process(cmd: list[str], log_file: Path) -> Run:
     """Run ``cmd`` to completion: wall time, peak memory; fails loudly with its log."""
     peak = [0]
+    own = [0]
     done = threading.Event()
     with log_file.open("wb") as log:
         started = time.perf_counter()
@@ -234,10 +245,11 @@ def run_process(cmd: list[str], log_file: Path) -> Run:
         def sample() -> None:
             while not done.wait(0.05):
                 peak[0] = max(peak[0], _tree_kb(proc.pid))
+                own[0] = max(own[0], _hwm_kb(proc.pid))
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
-        _, status, usage = os.wait4(proc.pid, 0)
+        _, status, _usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
         done.set()
         sampler.join()
@@ -245,7 +257,7 @@ def run_process(cmd: list[str], log_file: Path) -> Run:
     if proc.returncode != 0:
         tail = log_file.read_text(encoding="utf-8", errors="replace")[-4000:]
         raise RuntimeError(f"{cmd[:3]} failed ({proc.returncode}):\n{tail}")
-    max_rss = usage.ru_maxrss / 1024  # kB on Linux
+    max_rss = own[0] / 1024  # sampled every 50 ms: a peak in the last few ms can be missed
     return Run(wall, max_rss, max(peak[0] / 1024, max_rss))
 
 
