@@ -85,6 +85,27 @@ def _ordered(one: str, other: str) -> tuple[str, str]:
     return (one, other) if one < other else (other, one)
 
 
+def _dense_rows(
+    block: csr_matrix,
+    start: int,
+    owners: np.ndarray,
+    max_per_capability: int,
+    edges: dict[tuple[int, int], float],
+) -> None:
+    """Rows of a block when every pair counts (``min_similarity`` of 0), one at a time."""
+    for offset in range(block.shape[0]):
+        i = start + offset
+        lo, hi = block.indptr[offset], block.indptr[offset + 1]
+        cols, sims = block.indices[lo:hi], block.data[lo:hi]
+        keep = owners[cols] != owners[i]
+        extra = np.setdiff1d(np.nonzero(owners != owners[i])[0], cols)
+        cols = np.concatenate([cols[keep], extra])
+        sims = np.concatenate([sims[keep], np.zeros(len(extra))])
+        order = np.lexsort((cols, -sims))[:max_per_capability]
+        for j, sim in zip(cols[order].tolist(), sims[order].tolist(), strict=True):
+            edges[(i, j) if i < j else (j, i)] = round(sim, 6)
+
+
 def capability_text(title: str, description: str, unique: str) -> str:
     return _MARKUP.sub(" ", f"{title}. {title}. {description} {unique}")
 
@@ -193,26 +214,23 @@ def build_match_graph(
     transposed = matrix.T.tocsr()
     for start in range(0, len(refs), BLOCK_ROWS):
         # Sparse products: only pairs that share a term are ever looked at.
-        block = (matrix[start : start + BLOCK_ROWS] @ transposed).tocsr()
-        for offset in range(block.shape[0]):
-            i = start + offset
-            lo, hi = block.indptr[offset], block.indptr[offset + 1]
-            cols, sims = block.indices[lo:hi], block.data[lo:hi]
-            keep = (owners[cols] != owners[i]) & (sims >= min_similarity)
-            if min_similarity <= 0:  # pairs sharing no term have similarity 0 and count too
-                keep = owners[cols] != owners[i]
-                extra = np.setdiff1d(np.nonzero(owners != owners[i])[0], cols)
-                cols = np.concatenate([cols[keep], extra])
-                sims = np.concatenate([sims[keep], np.zeros(len(extra))])
-            else:
-                cols, sims = cols[keep], sims[keep]
-            if len(cols) > max_per_capability:
-                # Strongest first; ties broken by position so the result is deterministic.
-                order = np.lexsort((cols, -sims))[:max_per_capability]
-                cols, sims = cols[order], sims[order]
-            for j, sim in zip(cols.tolist(), sims.tolist(), strict=True):
-                key = (i, j) if i < j else (j, i)
-                edges[key] = round(sim, 6)
+        block = (matrix[start : start + BLOCK_ROWS] @ transposed).tocoo()
+        if min_similarity <= 0:  # pairs sharing no term have similarity 0 and count too
+            _dense_rows(block.tocsr(), start, owners, max_per_capability, edges)
+            continue
+        rows, cols, sims = block.row.astype(np.int64) + start, block.col, block.data
+        keep = (owners[cols] != owners[rows]) & (sims >= min_similarity)
+        rows, cols, sims = rows[keep], cols[keep], sims[keep]
+        # One sort for the whole block: by row, strongest first, ties broken by position so
+        # the result is deterministic; then each row's first ``max_per_capability``.
+        order = np.lexsort((cols, -sims, rows))
+        rows, cols, sims = rows[order], cols[order], sims[order]
+        rank = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left")
+        chosen = rank < max_per_capability
+        for i, j, sim in zip(
+            rows[chosen].tolist(), cols[chosen].tolist(), sims[chosen].tolist(), strict=True
+        ):
+            edges[(i, j) if i < j else (j, i)] = round(sim, 6)
     matches = [Match(refs[i], refs[j], sim) for (i, j), sim in edges.items()]
     matches.sort(key=lambda m: (m.a.slug, m.a.capability, m.b.slug, m.b.capability))
     log.debug("match graph: %d capabilities, %d matches", len(refs), len(matches))

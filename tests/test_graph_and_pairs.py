@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from generator.matching import build_match_graph
 from generator.pairs import Pair, resolve_pairs
 from generator.site import load_site
@@ -76,3 +80,68 @@ def test_tfidf_equals_scikit_learn() -> None:
     assert ours.shape == theirs.shape
     assert np.array_equal(ours.indptr, theirs.indptr)  # the same terms in each row
     assert np.allclose(ours.toarray(), theirs.toarray(), rtol=0, atol=1e-15)
+
+
+@pytest.mark.parametrize("min_similarity", [0.0, 0.05, 0.3])
+def test_match_graph_equals_a_dense_reference(min_similarity: float) -> None:
+    """The block-sorted sparse selection picks what a plain dense, row-by-row one picks."""
+    import random
+
+    import numpy as np
+
+    from generator.matching import build_match_graph, capability_text, tfidf
+    from generator.records import Artifact, Capability
+
+    rng = random.Random(3)
+    words = [f"w{i}" for i in range(30)]
+    records = []
+    for n in range(12):
+        caps = [
+            Capability(
+                f"c{k}", " ".join(rng.sample(words, 3)), " ".join(rng.sample(words, 5)), "", ""
+            )
+            for k in range(3)
+        ]
+        records.append(
+            Artifact(
+                slug=f"a{n:02d}",
+                path=Path("x"),
+                display="x",
+                name=f"A{n}",
+                kind="model",
+                summary="",
+                homepage=None,
+                hub=None,
+                paper=None,
+                license=None,
+                pricing=None,
+                facts=[],
+                signals={},
+                capabilities=caps,
+                compare_with=[],
+            )
+        )
+    refs = [(a.slug, c.id) for a in records for c in a.capabilities]
+    texts = [
+        capability_text(c.title, c.description, c.unique) for a in records for c in a.capabilities
+    ]
+    dense = (tfidf(texts) @ tfidf(texts).T).toarray()
+    owners = np.array([int(slug[1:]) for slug, _ in refs])
+    expected: dict[tuple[int, int], float] = {}
+    for i, row in enumerate(dense):
+        row = row.copy()
+        row[owners == owners[i]] = -1.0
+        candidates = np.nonzero(row >= min_similarity)[0]
+        order = np.lexsort((candidates, -row[candidates]))[:4]
+        for j in candidates[order]:
+            expected[(min(i, int(j)), max(i, int(j)))] = round(float(row[j]), 6)
+    graph = build_match_graph(records, min_similarity, max_per_capability=4)
+    got = {
+        (
+            refs.index((m.a.slug, m.a.capability)),
+            refs.index((m.b.slug, m.b.capability)),
+        ): m.similarity
+        for m in graph.matches
+    }
+    assert got.keys() == expected.keys()
+    assert all(abs(got[k] - expected[k]) < 1e-9 for k in got)
