@@ -214,16 +214,19 @@ def build_match_graph(
     transposed = matrix.T.tocsr()
     for start in range(0, len(refs), BLOCK_ROWS):
         # Sparse products: only pairs that share a term are ever looked at.
-        block = (matrix[start : start + BLOCK_ROWS] @ transposed).tocoo()
+        block = (matrix[start : start + BLOCK_ROWS] @ transposed).tocsr()
         if min_similarity <= 0:  # pairs sharing no term have similarity 0 and count too
-            _dense_rows(block.tocsr(), start, owners, max_per_capability, edges)
+            _dense_rows(block, start, owners, max_per_capability, edges)
             continue
-        rows, cols, sims = block.row.astype(np.int64) + start, block.col, block.data
+        block.sort_indices()  # within each row, by position
+        rows = np.repeat(np.arange(start, start + block.shape[0]), np.diff(block.indptr))
+        cols, sims = block.indices, block.data
         keep = (owners[cols] != owners[rows]) & (sims >= min_similarity)
         rows, cols, sims = rows[keep], cols[keep], sims[keep]
-        # One sort for the whole block: by row, strongest first, ties broken by position so
-        # the result is deterministic; then each row's first ``max_per_capability``.
-        order = np.lexsort((cols, -sims, rows))
+        # One stable sort for the whole block: by row, strongest first; entries are already by
+        # position within a row, so ties stay in that order and the result is deterministic.
+        # Then each row's first ``max_per_capability``.
+        order = np.lexsort((-sims, rows))
         rows, cols, sims = rows[order], cols[order], sims[order]
         rank = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left")
         chosen = rank < max_per_capability
