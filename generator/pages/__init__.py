@@ -16,7 +16,7 @@ from __future__ import annotations
 # Importing the page-kind modules registers them; their planners run in this order. The sitemap
 # planner (site_files) lists every URL planned before it, so page kinds with URLs come first;
 # redirects come after it: they add no URL and must see every page to check their targets.
-from generator.pages import artifacts, listings, site_files
+from generator.pages import artifacts, listings, search, site_files
 from generator.pages import redirects as redirects
 from generator.pages.context import SiteContext, make_plan, render_output
 
@@ -27,5 +27,6 @@ __all__ = [
     "make_plan",
     "redirects",
     "render_output",
+    "search",
     "site_files",
 ]

@@ -1,59 +1,84 @@
 // Compare picker: type two artifact names, go to their comparison page when one exists.
-// artifacts.json lists each artifact's name, page and comparison partners.
-// The list of names is fetched on first use (a small JSON file), so the home page stays the
-// same size however large the catalog. Without JavaScript the form submits to /compare/,
-// which lists every comparison page.
+// Suggestions come from the site's search index (Pagefind, loaded on first use), so the home
+// page downloads nothing per artifact however large the catalog; each result carries the
+// artifact's comparison partners, so the pair check needs no request of its own. Without
+// JavaScript the form submits to /compare/, which lists every comparison page.
+import { SiteSearch, plainName } from "./search-core.js";
+
+const SUGGESTIONS = 8;
+const MIN_CHARS = 2; // one letter's prefix matches nearly everything: wait for a second
+const LOOKUP = 10; // results checked for an exact name when the typed text was not suggested
+
 const form = document.querySelector("form[data-compare-picker]");
 
 if (form) {
+  const search = new SiteSearch(form.dataset.pagefind, form.dataset.root);
   const status = form.querySelector(".picker-status");
   const datalist = document.getElementById(form.elements.namedItem("a").getAttribute("list"));
-  const dataUrl = new URL(form.dataset.artifacts, window.location.href);
-  let artifacts = null;
+  const known = new Map(); // lower-cased name or slug -> artifact, from every result seen
+  const asked = { a: 0, b: 0 }; // a newer keystroke makes older suggestions stale
 
-  const load = async () => {
-    if (artifacts === null) {
-      artifacts = fetch(dataUrl)
-        .then((response) => (response.ok ? response.json() : Promise.reject(new Error(response.statusText))))
-        .then((data) => data.artifacts)
-        .catch(() => {
-          artifacts = null;
-          status.textContent = "The list of artifacts could not be loaded.";
-          return [];
-        });
-    }
-    return artifacts;
+  const remember = (artifact) => {
+    known.set(plainName(artifact.name).toLowerCase(), artifact);
+    known.set(artifact.slug, artifact);
+    return artifact;
+  };
+
+  const lookup = async (query, limit) => {
+    const found = await search.search(query);
+    const data = await Promise.all(found.slice(0, limit).map((r) => r.data()));
+    return data.map((d) => remember(search.artifact(d)));
+  };
+
+  const unavailable = () => {
+    status.textContent = "Search could not be loaded; the Compare button lists every comparison.";
   };
 
   const suggest = async (input) => {
-    const query = input.value.trim().toLowerCase();
-    const all = await load();
-    const found = all.filter((a) => a.name.toLowerCase().includes(query) || a.slug.includes(query)).slice(0, 20);
+    const query = input.value.trim();
+    const mine = ++asked[input.name];
+    if (query.length < MIN_CHARS) return;
+    let found;
+    try {
+      found = await lookup(query, SUGGESTIONS);
+    } catch {
+      unavailable();
+      return;
+    }
+    if (mine !== asked[input.name]) return;
     datalist.replaceChildren(
-      ...found.map((a) => {
+      ...found.map((artifact) => {
         const option = document.createElement("option");
-        option.value = a.name;
+        option.value = plainName(artifact.name);
         return option;
       }),
     );
   };
 
-  const resolve = (all, text) => {
-    const wanted = text.trim().toLowerCase();
-    return all.find((a) => a.name.toLowerCase() === wanted || a.slug === wanted) || null;
+  const resolve = async (text) => {
+    const wanted = plainName(text).toLowerCase();
+    if (!wanted) return null;
+    if (known.has(wanted)) return known.get(wanted);
+    const found = await lookup(text.trim(), LOOKUP);
+    return found.find((a) => plainName(a.name).toLowerCase() === wanted || a.slug === wanted) || null;
   };
 
   for (const name of ["a", "b"]) {
     const input = form.elements.namedItem(name);
-    input.addEventListener("focus", () => load());
+    input.addEventListener("focus", () => search.load().catch(() => {}), { once: true });
     input.addEventListener("input", () => suggest(input));
   }
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const all = await load();
-    const a = resolve(all, form.elements.namedItem("a").value);
-    const b = resolve(all, form.elements.namedItem("b").value);
+    let a;
+    let b;
+    try {
+      [a, b] = await Promise.all(["a", "b"].map((name) => resolve(form.elements.namedItem(name).value)));
+    } catch {
+      form.submit(); // no index: fall back to the comparison list
+      return;
+    }
     if (!a || !b) {
       status.textContent = "Pick two artifacts from the list.";
       return;
@@ -62,9 +87,9 @@ if (form) {
       status.textContent = "Pick two different artifacts.";
       return;
     }
-    const slug = a.slug < b.slug ? `${a.slug}-vs-${b.slug}` : `${b.slug}-vs-${a.slug}`;
-    if (a.with.includes(b.slug)) {
-      window.location.href = new URL(`compare/${slug}/`, new URL(form.getAttribute("action") + "../", window.location.href)).href;
+    const page = a.compare.find((other) => other.slug === b.slug);
+    if (page) {
+      window.location.href = page.url;
     } else {
       status.textContent = "There is no comparison page for this pair yet; see each artifact's page.";
     }

@@ -1,5 +1,6 @@
-"""The home page's compare picker in headless Chromium: type-ahead from a JSON file fetched on
-first use, straight to the comparison page, a clear message otherwise; a plain form without JS."""
+"""The home page's compare picker in headless Chromium: type-ahead from the search index (loaded
+on first use), straight to the comparison page, a clear message otherwise; a plain form without
+JS."""
 
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ def test_picker_goes_to_the_comparison_page(site: str) -> None:
         requests: list[str] = []
         page.on("request", lambda r: requests.append(r.url))
         page.goto(site)
-        assert not any(u.endswith("artifacts.json") for u in requests)  # fetched on first use
+        assert not any("/pagefind/" in u for u in requests)  # the search index: on first use
         page.fill("input[name=a]", "Gam")
         options = page.locator("#picker-artifacts option")
         options.first.wait_for(state="attached")
@@ -69,6 +70,8 @@ def test_picker_goes_to_the_comparison_page(site: str) -> None:
         page.fill("input[name=b]", "Nobody")
         page.click("button[type=submit]")
         status.filter(has_text="Pick two artifacts from the list").wait_for()
+        assert all(u.startswith(site) for u in requests if "/pagefind/" in u)
+        assert not any(u.endswith("artifacts.json") for u in requests)  # no list of everything
         assert errors == []
 
 
