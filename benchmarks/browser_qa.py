@@ -38,6 +38,7 @@ sys.path.insert(0, str(PROJECT_ROOT))
 from bench_common import cpu_model, write_docs_section  # noqa: E402
 
 from generator.cache import file_sha256 as sha256_of  # noqa: E402
+from generator.qa.resolve import BUNDLED_DIR  # noqa: E402
 from tests.browser.qa_site import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -46,7 +47,7 @@ from tests.browser.qa_site import (  # noqa: E402
     serve,
 )
 
-BUNDLED = PROJECT_ROOT / "generator" / "assets" / "tiny-mobilebert-squad2"
+BUNDLED = PROJECT_ROOT / BUNDLED_DIR
 BUNDLED_ONNX = BUNDLED / "onnx" / "model.int8.onnx"
 DOCS = PROJECT_ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- browser:start -->", "<!-- browser:end -->"
@@ -253,8 +254,7 @@ def _table(rows: list[Row], extra: dict[str, dict[str, float]], repeat: int, com
             "onnxruntime-web 1.30 ships one 128-bit WASM SIMD build, whose instruction set has "
             "no 8-bit dot product; the Relaxed SIMD dot product that would help is not in the "
             "npm build, see `docs/qa-widget.md`), not the widget's own work: "
-            "tokenizing, windowing and decoding cost a few ms per question (the tiny model's "
-            "short-question row is nearly all of that fixed cost).",
+            "tokenizing, windowing and decoding cost a few ms per question.",
         ]
         longest = max(full, key=lambda r: r.tokens)
 
@@ -305,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     extra: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="browser-qa-bench-") as tmp:
-        small = "bundled tiny MobileBERT" if args.model == BUNDLED else args.model.name
+        small = "bundled MiniLM-L6 QA" if args.model == BUNDLED else args.model.name
         models = {small: args.model}
         if not args.no_full:
             full = export_full_size(Path(tmp) / "full", args.model)

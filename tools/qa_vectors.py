@@ -26,10 +26,11 @@ from generator.qa.windows import DecodingSettings, InputError
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "tests" / "vectors" / "qa_vectors.json"
 # Logits from another runtime (onnxruntime-web, another CPU) differ: fp32 in the last bits, but
-# int8 (dynamic quantisation) by a few hundredths, since each runtime's integer kernels round
-# differently (seen here: 0.06 between onnxruntime-web's WASM kernels and native x86). Compare
-# within this, and expect identical ids, offsets and answers.
-LOGIT_TOLERANCE = 0.25
+# int8 (dynamic quantisation) more, since each runtime's integer kernels round differently and
+# the differences grow through the layers (seen here between onnxruntime-web's WASM kernels and
+# native x86: 0.06 on the 1.4M-parameter stand-in, 1.24 on the 6-layer MiniLM bundled since
+# issue 16). Compare within this, and expect identical ids, offsets and answers.
+LOGIT_TOLERANCE = 1.5
 
 CASES: tuple[tuple[str, str, str], ...] = (
     (
@@ -52,8 +53,8 @@ CASES: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "emoji-before-answer",
-        "Where was Zoë Ångström born?",
-        "🚀 Zoë Ångström was born in the town of Malmö. Café Crème Foods makes canned soup 🍲.",
+        "What is the capital of Sweden?",
+        "🚀 Zoë says: the capital of Sweden is Stockholm, and Malmö is its third city 🍲.",
     ),
     (
         "unanswerable-model-answers",

@@ -17,7 +17,7 @@ from generator.errors import Problems
 from generator.evidence import EvidenceEnv
 from generator.qa.evaluate import Scored, Timing, prepare_sets, run_sets, score_set, totals
 from generator.qa.examples import ExampleSet, load_example_set
-from generator.qa.metrics import Totals
+from generator.qa.metrics import Split, Totals
 from generator.qa.pipeline import QAPipeline
 from generator.qa.resolve import (
     BUNDLED_DIR,
@@ -130,6 +130,49 @@ class QASetResult:
         }
 
 
+@dataclass(frozen=True)
+class EvaluationRow:
+    """One model's totals on the bundled model's hand-written evaluation set (its manifest)."""
+
+    model: str
+    note: str
+    totals: Totals
+
+    @classmethod
+    def of(cls, raw: Any) -> EvaluationRow | None:
+        if not isinstance(raw, dict) or not isinstance(raw.get("totals"), dict):
+            return None
+        t = raw["totals"]
+        try:
+            splits = [
+                Split(int(t[k]["count"]), t[k]["exact"], t[k]["f1"])
+                for k in ("all", "has_answer", "no_answer")
+            ]
+        except (KeyError, TypeError, ValueError):
+            return None
+        return cls(str(raw.get("model", "")), str(raw.get("note", "")), Totals(*splits))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"model": self.model, "note": self.note, "totals": self.totals.to_json()}
+
+
+def evaluation_rows(model: ResolvedModel) -> tuple[str, tuple[EvaluationRow, ...]]:
+    """The bundled model's recorded evaluation (set, rows); empty for any other model, whose
+    example sets on the page are its evaluation."""
+    evaluation = model.manifest.get("evaluation") if model.bundled else None
+    if not isinstance(evaluation, dict):
+        return "", ()
+    rows = tuple(r for r in map(EvaluationRow.of, evaluation.get("rows", ())) if r is not None)
+    return str(evaluation.get("test_set", "")), rows
+
+
+def bundled_null_threshold(model: ResolvedModel, configured: float) -> float:
+    """A record's ``null_threshold`` is tuned for its configured model; the bundled model
+    abstains with the threshold chosen for it on its validation split (in its manifest)."""
+    value = model.manifest.get("null_threshold") if model.bundled else None
+    return float(value) if isinstance(value, int | float) else configured
+
+
 @dataclass
 class QAEvidenceResult:
     """What the page partial (``templates/partials/qa_evidence.html``, variable ``qa``) shows."""
@@ -148,6 +191,8 @@ class QAEvidenceResult:
     latency: dict[str, Any]  # measured on the run that filled the cache
     parameters: int | None = None
     onnx_bytes: int = 0
+    evaluation_set: str = ""  # the bundled model's hand-written evaluation set, if recorded
+    evaluation: tuple[EvaluationRow, ...] = ()
 
     @property
     def sha_short(self) -> str:
@@ -156,7 +201,10 @@ class QAEvidenceResult:
     @property
     def model_label(self) -> str:
         if self.bundled:
-            return f"{self.model_name} (the project's bundled stand-in, trained on synthetic data)"
+            return (
+                f"{self.model_name} (the project's bundled stand-in: all-MiniLM-L6-v2 fine-tuned "
+                "on rule-made questions about World Factbook text)"
+            )
         return self.model_name
 
     def to_json(self) -> dict[str, Any]:
@@ -174,6 +222,12 @@ class QAEvidenceResult:
             "totals": self.totals.to_json(),
             "latency": self.latency,
             "sets": [s.to_json() for s in self.sets],
+            "evaluation": {
+                "set": self.evaluation_set,
+                "rows": [r.to_json() for r in self.evaluation],
+            }
+            if self.evaluation
+            else None,
         }
 
 
@@ -210,7 +264,7 @@ def compute_qa_evidence(spec: QAEvidenceSpec, env: EvidenceEnv) -> QAEvidenceRes
     """Answer every example of ``spec`` with the chosen model; cached by content."""
     sets = load_sets(spec)
     model, reason = choose_model(spec, env)
-    settings = DecodingSettings(null_threshold=spec.null_threshold)
+    settings = DecodingSettings(null_threshold=bundled_null_threshold(model, spec.null_threshold))
     session = open_qa(model, settings, batch_size=BATCH_SIZE)
 
     problems = Problems()
@@ -259,6 +313,7 @@ def _result(
         rows = tuple(QAExampleResult.of(s) for s in scored)
         set_results.append(QASetResult(example_set.title, example_set.source, rows, totals(scored)))
     parameters = model.manifest.get("parameters")
+    evaluation_set, evaluation = evaluation_rows(model)
     return QAEvidenceResult(
         slug=spec.slug,
         configured_model=spec.model,
@@ -274,4 +329,6 @@ def _result(
         latency=cached["latency"],
         parameters=parameters if isinstance(parameters, int) else None,
         onnx_bytes=model.onnx_path.stat().st_size,
+        evaluation_set=evaluation_set,
+        evaluation=evaluation,
     )

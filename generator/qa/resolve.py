@@ -24,7 +24,8 @@ from generator.qa.vocab import tokenizer_from_vocab
 
 log = logging.getLogger(__name__)
 
-BUNDLED_NAME = "tiny-mobilebert-squad2"
+# all-MiniLM-L6-v2 fine-tuned for extractive QA by ``python -m tools.train_qa`` (docs/qa.md).
+BUNDLED_NAME = "minilm-l6-qa"
 BUNDLED_DIR = Path("generator") / "assets" / BUNDLED_NAME
 HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 # Where an int8 ONNX file may sit in a checkpoint folder: ours first, then the layout
@@ -143,5 +144,5 @@ def resolve_model(ref: str, base: Path, work_dir: Path) -> ResolvedModel:
 
 
 def bundled_model(project_root: Path, work_dir: Path) -> ResolvedModel:
-    """The stand-in trained by ``python -m tools.train_tiny`` and committed in git."""
+    """The stand-in made by ``python -m tools.train_qa`` and committed in git."""
     return load_dir(project_root / BUNDLED_DIR, BUNDLED_NAME, work_dir, bundled=True)

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
+from generator.qa.resolve import BUNDLED_DIR
 from tests.browser.qa_site import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -31,7 +32,7 @@ pytestmark = [
     pytest.mark.skipif(missing_prerequisite() is not None, reason=str(missing_prerequisite())),
 ]
 
-BUNDLED = PROJECT_ROOT / "generator" / "assets" / "tiny-mobilebert-squad2"
+BUNDLED = PROJECT_ROOT / BUNDLED_DIR
 VECTORS = PROJECT_ROOT / "tests" / "vectors" / "qa_vectors.json"
 MODEL_FILE = "model.int8.onnx"
 ROOT = "[data-qa-widget]"

@@ -37,8 +37,8 @@ def test_single_question_as_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_example_set_as_table(capsys: pytest.CaptureFixture[str]) -> None:
-    heldout = ROOT / BUNDLED_DIR / "heldout.yaml"
-    assert main(["qa", "--model", MODEL, "--examples", str(heldout)]) == 0
+    examples = ROOT / "content" / "qa" / "real-topics-eval.yaml"
+    assert main(["qa", "--model", MODEL, "--examples", str(examples)]) == 0
     out = capsys.readouterr().out
     assert out.startswith(f"model: {MODEL} (sha256 ")
     assert "no answer" in out and "totals  all: EM" in out and "ms/question" in out
