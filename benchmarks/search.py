@@ -254,7 +254,7 @@ def render(runs: list[tuple[Index, list[Query]]], repeat: int, load: tuple[float
         f"1-minute load average {load[0]:.1f} before the run and {load[1]:.1f} after (other "
         "people's jobs share the cores: compare figures within this table).",
         "",
-        "Indexing (in the build, one process; Pagefind's own work is multi-threaded):",
+        "Indexing (as the build does it, while planning; times exclude loading the catalog):",
         "",
         "| artifacts | cold index (= full re-index) s | cached s | re-index after one edit s "
         "| bundle files | bundle MB | files changed by the edit |",
