@@ -15,7 +15,7 @@ from tokenizers import Tokenizer
 
 from tests.browser.qa_site import NODE_MODULES, PROJECT_ROOT
 
-BUNDLED = PROJECT_ROOT / "generator" / "assets" / "tiny-mobilebert-squad2"
+BUNDLED = PROJECT_ROOT / "generator" / "assets" / "minilm-l6-qa"
 CLI = PROJECT_ROOT / "tests" / "js" / "align_cli.mjs"
 
 TRICKY = [
