@@ -527,9 +527,10 @@ def render_docs(results: list[Result], args: argparse.Namespace, hugo_version: s
     targets.append(
         "- signal edit rebuild re-renders only the pages that show those scores: "
         + (
-            f"{rendered:,} files re-rendered, {sig.changed:,} of them with new bytes (the files "
-            f"that show the edited scores); {rendered - sig.changed:,} re-rendered to the same "
-            "bytes"
+            f"{rendered:,} files re-rendered and {sig.report.get('deleted', 0):,} removed of "
+            f"{sig.report.get('planned', 0):,}; {sig.changed:,} paths differ on disk (new, "
+            "changed or removed: the search index's fragments are named by their content, so a "
+            "new rank renames them)"
             if isinstance(rendered, int) and sig.changed is not None
             else _files(sig)
         )
