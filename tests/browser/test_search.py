@@ -56,7 +56,13 @@ class Console:
         page.on("console", self._message)
         page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
         page.on("worker", lambda worker: worker.on("console", self._message))
-        page.on("requestfailed", lambda r: self.errors.append(f"request failed: {r.url}"))
+        page.on("requestfailed", self._failed)
+
+    def _failed(self, request: Any) -> None:
+        # A request cut short because the page navigated away (the favicon of a page left at
+        # once) is not a failure of the site.
+        if request.failure != "net::ERR_ABORTED":
+            self.errors.append(f"request failed: {request.url} ({request.failure})")
 
     def _message(self, message: Any) -> None:
         if message.type == "error":
