@@ -40,6 +40,20 @@ def file_sha256(path: Path, chunk: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file beside it: a reader (another build,
+    a crash half-way) never sees a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 @dataclass
 class ContentCache:
     """JSON values stored under ``root/<namespace>/<key>.json``.
@@ -69,16 +83,7 @@ class ContentCache:
             return None
 
     def put(self, namespace: str, key: str, value: Any) -> None:
-        path = self._path(namespace, key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(orjson.dumps(value, option=orjson.OPT_SORT_KEYS))
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write(self._path(namespace, key), orjson.dumps(value, option=orjson.OPT_SORT_KEYS))
 
     def get_or_compute(self, namespace: str, key: str, compute: Callable[[], Any]) -> Any:
         """Return the cached value for ``key`` or compute, store and return it."""

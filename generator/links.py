@@ -18,15 +18,14 @@ from __future__ import annotations
 
 import html
 import logging
-import os
 import pickle
 import posixpath
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from generator.cache import atomic_write
 from generator.errors import Problem
 
 log = logging.getLogger(__name__)
@@ -229,15 +228,8 @@ class LinkCache:
             rel: (sha, frozenset(interned.setdefault(t, t) for t in targets))
             for rel, (sha, targets) in sorted(self._new.items())
         }
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-links-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump((LINKS_VERSION, entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        data = pickle.dumps((LINKS_VERSION, entries), protocol=pickle.HIGHEST_PROTOCOL)
+        atomic_write(self.path, data)
 
 
 def check_pages(

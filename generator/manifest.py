@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import orjson
+
+from generator.cache import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -139,12 +139,4 @@ def read_state(path: Path) -> BuildState | None:
 
 
 def write_state(path: Path, state: BuildState) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-state-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(state.to_bytes())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, state.to_bytes())

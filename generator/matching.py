@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 import pickle
 import re
-import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +19,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from generator.cache import hash_key
+from generator.cache import atomic_write, hash_key
 from generator.records import Artifact
 
 if TYPE_CHECKING:
@@ -141,15 +139,7 @@ def cached_match_graph(
         index.setdefault(m.b, len(index))
     names = [(ref.slug, ref.capability) for ref in index]
     edges = [(index[m.a], index[m.b], m.similarity) for m in graph.matches]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump((names, edges), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, pickle.dumps((names, edges), protocol=pickle.HIGHEST_PROTOCOL))
     return graph
 
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import pickle
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from generator.cache import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -73,14 +73,6 @@ class ParseCache:
             used = self._used[number]
             if used.keys() == self._old[number].keys():
                 continue
-            path = self._path(number)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-parsed-")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    pickle.dump((PARSE_VERSION, used), handle, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            data = pickle.dumps((PARSE_VERSION, used), protocol=pickle.HIGHEST_PROTOCOL)
+            atomic_write(self._path(number), data)
             self._old[number] = dict(used)

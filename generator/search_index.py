@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import logging
 import os
-import tempfile
 import time
 import zipfile
 from collections.abc import Callable, Iterable
@@ -33,7 +33,7 @@ from pathlib import Path
 
 import orjson
 
-from generator.cache import hash_key
+from generator.cache import atomic_write, hash_key
 from generator.errors import UserError
 from generator.plan import check_path
 from generator.search_canonical import canonical_bundle
@@ -194,18 +194,13 @@ def read_bundle(path: Path) -> dict[str, bytes]:
 
 
 def _store(path: Path, files: dict[str, bytes]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".zip")
-    try:
-        with os.fdopen(fd, "wb") as handle, zipfile.ZipFile(handle, "w") as archive:
-            for name, data in sorted(files.items()):
-                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_STORED  # Pagefind's chunks are gzipped already
-                archive.writestr(info, data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in sorted(files.items()):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_STORED  # Pagefind's chunks are gzipped already
+            archive.writestr(info, data)
+    atomic_write(path, buffer.getvalue())
 
 
 def _prune(folder: Path, keep: Path) -> None:
