@@ -154,6 +154,8 @@ def _render_redirect(ctx: SiteContext, output: Output) -> bytes:
         "redirect.html",
         ctx.meta(reverse, title, comparison.summary, noindex=True),
         target=comparison.url,
+        lead="This comparison lives at",
+        label=title,
     )
 
 

@@ -32,7 +32,7 @@ def _plan_redirects(ctx: SiteContext, plan: PagePlan) -> None:
             output_path(entry.source),
             "moved",
             entry.target,
-            (*ctx.common("moved.html"), entry.source, entry.target),
+            (*ctx.common("redirect.html"), entry.source, entry.target),
         )
     if entries:
         base_path = ctx.site.config.base_path
@@ -44,7 +44,11 @@ def _plan_redirects(ctx: SiteContext, plan: PagePlan) -> None:
 def _render_moved(ctx: SiteContext, output: Output) -> bytes:
     title = f"Moved — {ctx.site.config.title}"
     meta = ctx.meta(page_url(output.path), title, "This page has moved.", noindex=True)
-    return ctx.page("moved.html", meta, target=output.key)
+    target = output.key
+    label = ctx.site.config.base_url + target.lstrip("/")
+    return ctx.page(
+        "redirect.html", meta, target=target, lead="This page has moved to", label=label
+    )
 
 
 @renderer("redirects-file")
